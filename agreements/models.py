@@ -1,0 +1,1 @@
+"""Models arrive with the agreements issue; see the app config."""

@@ -1,0 +1,25 @@
+"""One JSON shape for every API error.
+
+``{"detail": "<one readable sentence>", "errors": {"<field>": ["<message>", ...]}}`` — ``errors``
+only when the problem is with named fields or query parameters, so a client can show both.
+"""
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+INVALID_INPUT = "The request has invalid values; see errors for each field."
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = response.data
+        if isinstance(errors, list):
+            errors = {"non_field_errors": errors}
+        response.data = {"detail": _(INVALID_INPUT), "errors": errors}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data = {"detail": str(response.data["detail"])}
+    return response

@@ -1,0 +1,11 @@
+"""The Celery application. Configuration comes from Django settings with the CELERY_ prefix."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "navpartner.settings")
+
+app = Celery("navpartner")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,100 @@
+"""The demo data of ``manage.py seed_demo``: real offices and municipalities, made-up people.
+
+Kept as data here so the command stays a thin loop and tests can name the same users.
+"""
+
+import datetime
+
+DEMO_START = datetime.date(2024, 1, 1)
+
+# code, name, county number, postal place, [(municipality number, is host)]
+OFFICES = [
+    ("heimdal", "NAV Heimdal", "50", "Trondheim", [("5001", False)]),
+    ("lerkendal", "NAV Lerkendal", "50", "Trondheim", [("5001", False)]),
+    ("midtbyen", "NAV Midtbyen", "50", "Trondheim", [("5001", False)]),
+    ("ostbyen", "NAV Østbyen", "50", "Trondheim", [("5001", False)]),
+    ("malvik", "NAV Malvik", "50", "Hommelvik", [("5031", False)]),
+    ("stjordal", "NAV Stjørdal", "50", "Stjørdal", [("5035", False)]),
+    (
+        "indre-salten",
+        "NAV Indre Salten",
+        "18",
+        "Fauske",
+        [("1841", True), ("1840", False), ("1845", False), ("1839", False), ("1875", False)],
+    ),
+    ("narvik", "NAV Narvik", "18", "Narvik", [("1806", False)]),
+    ("bodo", "NAV Bodø", "18", "Bodø", [("1804", False)]),
+    ("tromso", "NAV Tromsø", "55", "Tromsø", [("5501", False)]),
+]
+
+# username, first name, last name, employer side, employer (county or municipality number),
+# [(role, scope kind, scope key)]
+USERS = [
+    ("leder.heimdal", "Hege", "Lund", "state", "50", [("office_leader", "office", "heimdal")]),
+    ("stat.heimdal", "Stian", "Aune", "state", "50", [("office_staff", "office", "heimdal")]),
+    (
+        "kommune.heimdal",
+        "Kari",
+        "Moe",
+        "municipal",
+        "5001",
+        [("office_staff", "office", "heimdal")],
+    ),
+    ("stat.lerkendal", "Sondre", "Berg", "state", "50", [("office_staff", "office", "lerkendal")]),
+    (
+        "kommune.lerkendal",
+        "Kristin",
+        "Dahl",
+        "municipal",
+        "5001",
+        [("office_staff", "office", "lerkendal")],
+    ),
+    (
+        "radmann.trondheim",
+        "Rolf",
+        "Strand",
+        "municipal",
+        "5001",
+        [("municipal_executive", "municipality", "5001")],
+    ),
+    (
+        "fylkesdirektor.trondelag",
+        "Frida",
+        "Haugen",
+        "state",
+        "50",
+        [("county_director", "county", "50")],
+    ),
+    (
+        "fylkesdirektor.nordland",
+        "Finn",
+        "Johansen",
+        "state",
+        "18",
+        [("county_director", "county", "18")],
+    ),
+    (
+        "radmann.fauske",
+        "Randi",
+        "Nilsen",
+        "municipal",
+        "1841",
+        [("municipal_executive", "municipality", "1841")],
+    ),
+    (
+        "radmann.saltdal",
+        "Rune",
+        "Olsen",
+        "municipal",
+        "1840",
+        [("municipal_executive", "municipality", "1840")],
+    ),
+    (
+        "leder.indre-salten",
+        "Ingrid",
+        "Pedersen",
+        "state",
+        "18",
+        [("office_leader", "office", "indre-salten")],
+    ),
+]

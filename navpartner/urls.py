@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from navpartner import errors
+from navpartner.health import healthz
+from users import views as user_views
+
+urlpatterns = [
+    path("", user_views.home_view, name="home"),
+    path("logg-inn/", user_views.SignInView.as_view(), name="login"),
+    path("logg-ut/", user_views.SignOutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("kontorer/", include("offices.urls")),
+    path("rapporter/", include("reports.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("navpartner.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = errors.not_found
+handler500 = errors.server_error

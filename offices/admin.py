@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from offices.models import County, Municipality, Office, OfficeMunicipality
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["number", "name"]
+    search_fields = ["number", "name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "county", "valid_from", "valid_to"]
+    list_filter = ["county", "valid_to"]
+    search_fields = ["number", "name"]
+    list_select_related = ["county"]
+    date_hierarchy = "valid_from"
+
+
+class OfficeMunicipalityInline(admin.TabularInline):
+    model = OfficeMunicipality
+    extra = 0
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "county", "postal_place"]
+    list_filter = ["county"]
+    search_fields = ["name", "code", "postal_place", "memberships__municipality__name"]
+    list_select_related = ["county"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [OfficeMunicipalityInline]
+
+
+@admin.register(OfficeMunicipality)
+class OfficeMunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["office", "municipality", "is_host", "valid_from", "valid_to"]
+    list_filter = ["is_host", "office__county"]
+    search_fields = ["office__name", "municipality__name", "municipality__number"]
+    list_select_related = ["office", "municipality"]
+    autocomplete_fields = ["office", "municipality"]

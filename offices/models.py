@@ -1,0 +1,179 @@
+"""Organisation units: counties (fylker), municipalities (kommuner) and NAV offices.
+
+These are reference data: every signed-in user may read them. Who may see the *partnership data*
+of an office is decided elsewhere (``users/access.py``).
+
+Date ranges here are closed: ``valid_to`` is the last day something is valid, and empty means
+"still valid". That is how SSB publishes its classifications.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from navpartner.querysets import VisibleToQuerySet
+
+
+def valid_on_filter(day: datetime.date, prefix: str = "") -> Q:
+    """``Q`` selecting rows whose ``[valid_from, valid_to]`` range contains ``day``."""
+    return Q(**{f"{prefix}valid_from__lte": day}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+class County(models.Model):
+    """A county (fylke), the state's regional level: NAV fylke is led by a fylkesdirektør."""
+
+    number = models.CharField(_("county number"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = VisibleToQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MunicipalityQuerySet(VisibleToQuerySet):
+    def valid_on(self, day: datetime.date | None = None) -> "MunicipalityQuerySet":
+        return self.filter(valid_on_filter(day or timezone.localdate()))
+
+
+class Municipality(models.Model):
+    """A municipality (kommune), identified by its four-digit kommunenummer.
+
+    Municipalities merge and are renumbered, so a row is dated: the new Narvik of 2020 is a new
+    row with its own ``valid_from``, and the old rows get a ``valid_to``.
+    """
+
+    number = models.CharField(_("municipality number"), max_length=4)
+    name = models.CharField(_("name"), max_length=100)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("county")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number", "valid_from"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "valid_from"], name="municipality_number_valid_from_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="municipality_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class Office(models.Model):
+    """A local NAV office (NAV-kontor), run jointly by the state and the municipalities it serves.
+
+    ``code`` is the short, stable identifier used in URLs and the API (``heimdal``,
+    ``indre-salten``).
+    """
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="offices", verbose_name=_("county")
+    )
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
+    postal_place = models.CharField(_("postal place"), max_length=100, blank=True)
+    municipalities = models.ManyToManyField(
+        Municipality,
+        through="OfficeMunicipality",
+        related_name="offices",
+        verbose_name=_("municipalities served"),
+    )
+
+    objects = VisibleToQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("NAV office")
+        verbose_name_plural = _("NAV offices")
+        # Object permissions of django-guardian sit on offices (see users/models.py).
+        default_permissions = ("view", "change", "add", "delete")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address(self) -> str:
+        place = " ".join(part for part in (self.postal_code, self.postal_place) if part)
+        return ", ".join(part for part in (self.street_address, place) if part)
+
+
+class OfficeMunicipalityQuerySet(VisibleToQuerySet):
+    def valid_on(self, day: datetime.date | None = None) -> "OfficeMunicipalityQuerySet":
+        return self.filter(valid_on_filter(day or timezone.localdate()))
+
+
+class OfficeMunicipality(models.Model):
+    """That an office serves a municipality, for a dated period.
+
+    ``is_host`` marks the host municipality of a host-municipality cooperation
+    (vertskommunesamarbeid): the municipality that runs the municipal part of the office on
+    behalf of the others, as Fauske does for NAV Indre Salten.
+    """
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("office")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="office_memberships",
+        verbose_name=_("municipality"),
+    )
+    is_host = models.BooleanField(_("host municipality"), default=False)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = OfficeMunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office", "-is_host", "municipality__name"]
+        verbose_name = _("municipality served")
+        verbose_name_plural = _("municipalities served")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "municipality", "valid_from"],
+                name="office_municipality_unique_start",
+            ),
+            # One open-ended host per office; closed periods may each have had their own host.
+            models.UniqueConstraint(
+                fields=["office"],
+                condition=Q(is_host=True, valid_to__isnull=True),
+                name="office_one_current_host",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="office_municipality_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.is_host:
+            return _("%(office)s – %(municipality)s (host)") % {
+                "office": self.office,
+                "municipality": self.municipality.name,
+            }
+        return f"{self.office} – {self.municipality.name}"

@@ -1,0 +1,75 @@
+"""Reads of organisation units, each starting from what the user may see."""
+
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from offices.models import County, Municipality, Office, OfficeMunicipality
+
+
+def county_list(*, user) -> QuerySet[County]:
+    return County.objects.visible_to(user).order_by("number")
+
+
+def municipality_list(*, user, on: datetime.date | None = None) -> QuerySet[Municipality]:
+    """Municipalities valid on ``on`` (default today)."""
+    return (
+        Municipality.objects.visible_to(user)
+        .valid_on(on)
+        .select_related("county")
+        .order_by("number")
+    )
+
+
+def current_memberships(on: datetime.date | None = None) -> QuerySet[OfficeMunicipality]:
+    return (
+        OfficeMunicipality.objects.valid_on(on or timezone.localdate())
+        .select_related("municipality")
+        .order_by("-is_host", "municipality__name")
+    )
+
+
+def offices_serving(offices: QuerySet[Office], municipality: Municipality) -> QuerySet[Office]:
+    return offices.filter(
+        pk__in=current_memberships().filter(municipality=municipality).values("office")
+    )
+
+
+def offices_matching(offices: QuerySet[Office], search: str) -> QuerySet[Office]:
+    """Offices whose name, code, postal place or a served municipality contains ``search``."""
+    search = search.strip()
+    if not search:
+        return offices
+    return offices.filter(
+        Q(name__icontains=search)
+        | Q(code__icontains=search)
+        | Q(postal_place__icontains=search)
+        | Q(
+            pk__in=current_memberships()
+            .filter(municipality__name__icontains=search)
+            .values("office")
+        )
+    )
+
+
+def office_list(*, user) -> QuerySet[Office]:
+    """Offices with their county and the municipalities they serve today (one query each)."""
+    return (
+        Office.objects.visible_to(user)
+        .select_related("county")
+        .prefetch_related(
+            Prefetch("memberships", queryset=current_memberships(), to_attr="current_memberships")
+        )
+        .order_by("name")
+    )
+
+
+def office_detail(*, user, code: str) -> Office:
+    """One office by code, or 404 when it is unknown or not visible."""
+    from users.access import get_visible_or_404
+
+    queryset = Office.objects.select_related("county").prefetch_related(
+        Prefetch("memberships", queryset=current_memberships(), to_attr="current_memberships")
+    )
+    return get_visible_or_404(queryset, user, code=code)

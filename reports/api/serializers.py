@@ -1,0 +1,46 @@
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reports.models import ReportKind, ReportRequest, ReportStatus
+
+
+class ReportParametersSerializer(serializers.Serializer):
+    office = serializers.SlugField(max_length=50, help_text="Office code, e.g. `heimdal`.")
+
+
+class ReportRequestCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReportKind.choices)
+    parameters = ReportParametersSerializer()
+
+
+class ReportRequestSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:report-detail", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportRequest
+        fields = [
+            "id",
+            "url",
+            "kind",
+            "parameters",
+            "status",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "error",
+            "file_size",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, report) -> str | None:
+        """Present only when the report is done."""
+        if report.status != ReportStatus.DONE:
+            return None
+        path = reverse("api:report-download", kwargs={"pk": report.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path

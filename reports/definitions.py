@@ -1,0 +1,75 @@
+"""What each kind of report needs: its parameters, what goes into it, and its template.
+
+A definition checks the parameters against what the requester may see when the request is made,
+and builds the content again, from the requester's visibility at that moment, when the worker
+renders it — so a report never holds more than its requester may see.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from navpartner.pdf import render_pdf
+from offices.selectors import office_detail
+from reports.models import ReportKind
+
+UNKNOWN_KIND = "Unknown report."
+UNKNOWN_OFFICE = "Unknown office."
+OFFICE_REQUIRED = "Choose an office."
+
+
+class ReportContentUnavailable(Exception):
+    """What the report is about is gone, or no longer visible to the requester."""
+
+
+@dataclass(frozen=True)
+class OfficeFactSheet:
+    """One page about an office: county, address, the municipalities it serves and the host."""
+
+    kind: str = ReportKind.OFFICE_FACT_SHEET
+    template_name: str = "reports/pdf/office_fact_sheet.html"
+
+    def clean_parameters(self, *, user, parameters: dict) -> dict:
+        code = parameters.get("office") if isinstance(parameters, dict) else None
+        if not code or not isinstance(code, str):
+            raise ValidationError({"office": _(OFFICE_REQUIRED)})
+        try:
+            office = office_detail(user=user, code=code)
+        except Http404 as missing:
+            raise ValidationError({"office": _(UNKNOWN_OFFICE)}) from missing
+        return {"office": office.code}
+
+    def render(self, *, user, parameters: dict) -> bytes:
+        try:
+            office = office_detail(user=user, code=parameters["office"])
+        except Http404 as missing:
+            raise ReportContentUnavailable(
+                _("The office %(code)s is not available to you any more.")
+                % {"code": parameters["office"]}
+            ) from missing
+        title = _("Fact sheet: %(office)s") % {"office": office.name}
+        return render_pdf(
+            self.template_name,
+            {
+                "office": office,
+                "host_municipality": next(
+                    (m.municipality for m in office.current_memberships if m.is_host), None
+                ),
+                "requested_by": user,
+                "generated_at": timezone.now(),
+            },
+            title=title,
+        )
+
+
+DEFINITIONS = {definition.kind: definition for definition in (OfficeFactSheet(),)}
+
+
+def get_definition(kind: str):
+    try:
+        return DEFINITIONS[kind]
+    except KeyError as unknown:
+        raise ValidationError({"kind": _(UNKNOWN_KIND)}) from unknown

@@ -1,0 +1,143 @@
+"""Writes of report requests: create and queue, render, housekeeping."""
+
+import datetime
+import logging
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reports.definitions import ReportContentUnavailable, get_definition
+from reports.models import ReportRequest, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+RENDER_FAILED = "The report could not be made because of an internal error (reference %(id)s)."
+RENDER_TIMED_OUT = "The report took too long to make and was stopped."
+RENDER_ABANDONED = "The report was not finished in time; please ask for it again."
+
+
+@transaction.atomic
+def report_request_create(*, user, kind: str, parameters: dict) -> ReportRequest:
+    """Store a request and queue its rendering once the request is committed.
+
+    Raises ``ValidationError`` (per field) for an unknown kind or parameters the user may not
+    use; nothing is stored then.
+    """
+    definition = get_definition(kind)
+    cleaned = definition.clean_parameters(user=user, parameters=parameters)
+    report = ReportRequest(
+        kind=kind,
+        parameters=cleaned,
+        requested_by=user,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    report.full_clean()
+    report.save()
+
+    from reports.tasks import render_report  # tasks import services; import late
+
+    report_id = str(report.id)
+    transaction.on_commit(lambda: render_report.delay(report_id))
+    return report
+
+
+def _claim(report_id, *, worker: str) -> ReportRequest | None:
+    """Mark the report running, or return None when there is nothing for this run to do.
+
+    Safe to run twice: a finished report is left alone, and a report another worker started
+    recently is left to it. One started long ago (its worker died) is taken over.
+    """
+    with transaction.atomic():
+        report = ReportRequest.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status in (ReportStatus.DONE, ReportStatus.FAILED):
+            return None
+        stale_before = timezone.now() - datetime.timedelta(
+            minutes=settings.REPORT_STALE_AFTER_MINUTES
+        )
+        if report.status == ReportStatus.RUNNING and report.started_at > stale_before:
+            return None
+        report.status = ReportStatus.RUNNING
+        report.started_at = timezone.now()
+        report.attempts += 1
+        report.rendered_by = worker[:200]
+        report.error = ""
+        report.save(update_fields=["status", "started_at", "attempts", "rendered_by", "error"])
+        return report
+
+
+def _fail(report: ReportRequest, message: str) -> ReportRequest:
+    report.status = ReportStatus.FAILED
+    report.finished_at = timezone.now()
+    report.error = message
+    report.file = ""
+    report.file_size = None
+    report.save(update_fields=["status", "finished_at", "error", "file", "file_size"])
+    return report
+
+
+def report_render(*, report_id, worker: str = "") -> ReportRequest | None:
+    """Render a queued report with its requester's visibility and store the PDF.
+
+    Every failure ends the request as ``failed`` with a message the requester can read, and no
+    file: a PDF is attached only after it was completely written.
+    """
+    report = _claim(report_id, worker=worker)
+    if report is None:
+        return None
+    definition = get_definition(report.kind)
+    with translation.override(report.language):
+        try:
+            pdf = definition.render(user=report.requested_by, parameters=report.parameters)
+        except ReportContentUnavailable as gone:
+            return _fail(report, str(gone))
+        except SoftTimeLimitExceeded:
+            return _fail(report, _(RENDER_TIMED_OUT))
+        except Exception:
+            logger.exception("report %s failed to render", report.id)
+            return _fail(report, _(RENDER_FAILED) % {"id": report.id})
+
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            report.file.save(f"{report.id}.pdf", ContentFile(pdf), save=False)
+            stored_name = report.file.name
+            report.file_size = len(pdf)
+            report.status = ReportStatus.DONE
+            report.finished_at = timezone.now()
+            report.save(update_fields=["file", "file_size", "status", "finished_at"])
+    except Exception:
+        logger.exception("report %s could not be stored", report.id)
+        if stored_name:
+            report.file.storage.delete(stored_name)
+        report.refresh_from_db()
+        return _fail(report, _(RENDER_FAILED) % {"id": report.id})
+    logger.info("report %s done in %.2fs", report.id, report.duration_seconds or 0)
+    return report
+
+
+def reports_housekeeping(*, now: datetime.datetime | None = None) -> dict:
+    """Fail requests whose worker vanished, and delete requests (and files) past retention."""
+    now = now or timezone.now()
+    stale_before = now - datetime.timedelta(minutes=settings.REPORT_STALE_AFTER_MINUTES)
+    abandoned = 0
+    for report in ReportRequest.objects.filter(
+        status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING], requested_at__lt=stale_before
+    ).iterator():
+        with translation.override(report.language):
+            _fail(report, _(RENDER_ABANDONED))
+        abandoned += 1
+
+    expired = ReportRequest.objects.filter(
+        requested_at__lt=now - datetime.timedelta(days=settings.REPORT_RETENTION_DAYS)
+    )
+    deleted = 0
+    for report in expired.iterator():
+        if report.file:
+            report.file.delete(save=False)
+        report.delete()
+        deleted += 1
+    return {"abandoned": abandoned, "deleted": deleted}

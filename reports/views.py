@@ -1,0 +1,78 @@
+"""Pages for reports: ask for one, follow its status, download it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from reports.forms import ReportRequestForm
+from reports.models import ReportStatus
+from reports.selectors import report_get, report_list
+from reports.services import report_request_create
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list_view(request):
+    form = ReportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = report_request_create(
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                parameters={"office": form.cleaned_data["office"]},
+            )
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            messages.success(request, _("Your report is being made."))
+            return redirect("reports:detail", report_id=report.id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "reports/report_list.html",
+        {"form": form, "reports": report_list(user=request.user)[:100]},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def report_detail_view(request, report_id):
+    report = report_get(user=request.user, report_id=report_id)
+    return render(request, "reports/report_detail.html", {"report": report})
+
+
+@login_required
+@require_GET
+def report_status_view(request, report_id):
+    """The status alone, for the detail page to follow without reloading."""
+    report = report_get(user=request.user, report_id=report_id)
+    return JsonResponse(
+        {"status": report.status, "status_display": report.get_status_display()},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def report_file_response(report) -> FileResponse:
+    """The PDF of a finished report, as a download. Shared by the page and the API."""
+    if report.status != ReportStatus.DONE or not report.file:
+        raise Http404
+    response = FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.filename,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def report_download_view(request, report_id):
+    return report_file_response(report_get(user=request.user, report_id=report_id))

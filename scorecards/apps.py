@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScorecardsConfig(AppConfig):
+    """The monthly balanced scorecard (målekort): indicators, targets, measurements, plans.
+
+    Empty until the scorecard issue; the app exists so the layout of DESIGN.md holds from the
+    first migration.
+    """
+
+    name = "scorecards"
+    verbose_name = _("Scorecards")

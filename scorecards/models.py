@@ -1,0 +1,1 @@
+"""Models arrive with the scorecards issue; see the app config."""

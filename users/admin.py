@@ -1,0 +1,57 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from users.models import (
+    OfficeGroupObjectPermission,
+    OfficeUserObjectPermission,
+    RoleAssignment,
+    User,
+)
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["office", "municipality", "county"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "employer_side", "is_active"]
+    list_filter = ["employer_side", "employer_county", "is_active", "is_superuser"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    autocomplete_fields = ["employer_county", "employer_municipality"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Employer"), {"fields": ("employer_side", "employer_county", "employer_municipality")}),
+    )
+    inlines = [RoleAssignmentInline]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "office", "municipality", "county", "valid_from", "valid_to"]
+    list_filter = ["role", "county", "office__county"]
+    search_fields = ["user__username", "user__last_name", "office__name", "municipality__name"]
+    list_select_related = ["user", "office", "municipality", "county"]
+    autocomplete_fields = ["user", "office", "municipality", "county"]
+    date_hierarchy = "valid_from"
+
+
+@admin.register(OfficeUserObjectPermission)
+class OfficeUserObjectPermissionAdmin(admin.ModelAdmin):
+    list_display = ["user", "permission", "content_object"]
+    list_filter = ["permission"]
+    search_fields = ["user__username", "content_object__name"]
+    list_select_related = ["user", "permission", "content_object"]
+    raw_id_fields = ["user", "content_object"]
+
+
+@admin.register(OfficeGroupObjectPermission)
+class OfficeGroupObjectPermissionAdmin(admin.ModelAdmin):
+    list_display = ["group", "permission", "content_object"]
+    list_filter = ["permission"]
+    search_fields = ["group__name", "content_object__name"]
+    list_select_related = ["group", "permission", "content_object"]
+    raw_id_fields = ["group", "content_object"]

@@ -1,0 +1,40 @@
+from rest_framework import serializers
+
+from users.models import RoleAssignment, User
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer):
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    municipality = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    county = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "office", "municipality", "county", "valid_from", "valid_to"]
+
+
+class CurrentUserSerializer(serializers.ModelSerializer):
+    employer_county = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    employer_municipality = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    roles = RoleAssignmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "employer_side",
+            "employer_county",
+            "employer_municipality",
+            "roles",
+        ]
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
