@@ -2,9 +2,16 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from offices.models import County, Municipality, Office
 from offices.selectors import offices_matching, offices_serving
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class NumberChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of county or municipality by its number (a string such as "1841")."""
 
 
 class OfficeFilter(django_filters.FilterSet):
@@ -20,7 +27,7 @@ class OfficeFilter(django_filters.FilterSet):
         to_field_name="number",
         empty_label=_("All counties"),
     )
-    municipality = django_filters.ModelChoiceFilter(
+    municipality = NumberChoiceFilter(
         label=_("Municipality"),
         # A callable, so "valid today" means today and not the day the process started.
         queryset=lambda request: Municipality.objects.valid_on().select_related("county"),

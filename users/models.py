@@ -106,7 +106,7 @@ COUNTY_ROLES = frozenset({Role.COUNTY_DIRECTOR, Role.COUNTY_ADVISOR})
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def active(self, at=None) -> "RoleAssignmentQuerySet":
-        """Assignments in force at ``at`` (default: now). The range is ``[valid_from, valid_to)``."""
+        """Assignments in force at ``at`` (default: now): ``valid_from <= at < valid_to``."""
         at = at or timezone.now()
         return self.filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at))
 

@@ -69,7 +69,8 @@ class Command(BaseCommand):
     @staticmethod
     def summary(password: str) -> str:
         usernames = [row[0] for row in demo.USERS] + ["admin"]
-        shown = password if password == "navpartner-demo" else "(the value of DEMO_PASSWORD)"
+        # Shown on a developer's machine; a production log never gets the password.
+        shown = "(the value of DEMO_PASSWORD)" if settings.PRODUCTION else password
         return (
             f"Demo data ready: {len(demo.OFFICES)} offices, {len(usernames)} users.\n"
             f"Sign in at http://127.0.0.1:8000/ as one of: {', '.join(usernames)}\n"

@@ -1,0 +1,103 @@
+"""Fixtures for the browser tests: one headless Chromium for the session, a fresh context per test.
+
+Playwright's sync API is driven directly (pytest-playwright is not used). Chromium is Debian's
+(never a browser Playwright downloads), found like the shared ``chromium_path`` fixture: the
+``CHROMIUM_PATH`` variable, else ``chromium`` on the PATH; without one the tests skip, or fail
+under ``REQUIRE_SERVICES=1``.
+
+Every test here uses pytest-django's ``live_server``, so it runs on a transactional database.
+Such a test ends with a flush of every table, which would also empty the SSB counties and
+municipalities that a data migration loads; the ``django_db_serialized_rollback`` fixture puts
+them back before each test, so ``seed_demo`` finds them.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+# Playwright's sync API keeps an asyncio event loop running in the test thread, and Django
+# refuses ORM calls ("SynchronousOnlyOperation") in a thread with a running loop, which would hit
+# the database work of the fixtures (seeding, the flush after each test). The ORM calls here are
+# plain synchronous ones, so the check is switched off, before any test runs.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    # No outside network here: no update checks, no sync, no first-run calls home.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# How long one Playwright action or expectation may take (ms). Generous: CI's machine is small.
+DEFAULT_TIMEOUT_MS = 15_000
+
+
+def _chromium_executable() -> str:
+    """The same rule as the shared ``chromium_path`` fixture, usable at session scope."""
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not path:
+        reason = "no Chromium found (install Debian's chromium or set CHROMIUM_PATH)"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=_chromium_executable(), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(
+    browser: Browser, live_server, django_db_serialized_rollback
+) -> Iterator[BrowserContext]:
+    """A fresh browser profile (no cookies) pointed at the live server.
+
+    The browser asks for English first (Accept-Language), as most machines' browsers do: the app
+    must show bokmål anyway until the user picks another language.
+    """
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-US", accept_downloads=True, java_script_enabled=True
+    )
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def sign_in(page: Page, demo_data: str):
+    """Sign in through the sign-in form; returns the page, on the page the sign-in led to."""
+
+    def _sign_in(username: str, password: str | None = None, *, next_path: str = "") -> Page:
+        target = "/logg-inn/" + (f"?next={next_path}" if next_path else "")
+        page.goto(target)
+        page.locator("input[name=username]").fill(username)
+        page.locator("input[name=password]").fill(demo_data if password is None else password)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        return page
+
+    return _sign_in
