@@ -54,7 +54,7 @@ check: install-dev lint
 
 ## messages: refresh and compile the translation catalogues (needs GNU gettext)
 messages: install
-	$(PY) manage.py makemessages -l en -l nb --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l en -l nb --ignore=.venv --ignore=var --ignore=tests --ignore=static
 	$(PY) manage.py compilemessages --ignore=.venv
 
 ## lock: re-pin requirements/*.txt from pyproject.toml in a scratch environment

@@ -5,11 +5,14 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from offices.models import County, Municipality, Office, OfficeMunicipality
 
-MUNICIPALITY_OUTSIDE_COUNTY = "%(municipality)s is not in %(county)s, the office's county."
-SECOND_HOST = "The office already has a host municipality."
+MUNICIPALITY_OUTSIDE_COUNTY = gettext_noop(
+    "%(municipality)s is not in %(county)s, the office's county."
+)
+SECOND_HOST = gettext_noop("The office already has a host municipality.")
 
 
 @transaction.atomic

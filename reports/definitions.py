@@ -11,14 +11,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from navpartner.pdf import render_pdf
 from offices.selectors import office_detail
 from reports.models import ReportKind
 
-UNKNOWN_KIND = "Unknown report."
-UNKNOWN_OFFICE = "Unknown office."
-OFFICE_REQUIRED = "Choose an office."
+# Marked for translation here, translated where raised (into the language active then).
+UNKNOWN_KIND = gettext_noop("Unknown report.")
+UNKNOWN_OFFICE = gettext_noop("Unknown office.")
+OFFICE_REQUIRED = gettext_noop("Choose an office.")
 
 
 class ReportContentUnavailable(Exception):

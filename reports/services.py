@@ -9,15 +9,18 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from reports.definitions import ReportContentUnavailable, get_definition
 from reports.models import ReportRequest, ReportStatus
 
 logger = logging.getLogger(__name__)
 
-RENDER_FAILED = "The report could not be made because of an internal error (reference %(id)s)."
-RENDER_TIMED_OUT = "The report took too long to make and was stopped."
-RENDER_ABANDONED = "The report was not finished in time; please ask for it again."
+RENDER_FAILED = gettext_noop(
+    "The report could not be made because of an internal error (reference %(id)s)."
+)
+RENDER_TIMED_OUT = gettext_noop("The report took too long to make and was stopped.")
+RENDER_ABANDONED = gettext_noop("The report was not finished in time; please ask for it again.")
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from offices.models import County, Municipality, Office
 from users.models import (
@@ -12,12 +14,11 @@ from users.models import (
     MUNICIPALITY_ROLES,
     OFFICE_ROLES,
     EmployerSide,
-    Role,
     RoleAssignment,
     User,
 )
 
-WRONG_SCOPE = "This role is scoped to %(kind)s."
+WRONG_SCOPE = gettext_noop("This role needs a scope of the kind %(kind)s, and no other.")
 
 
 @transaction.atomic
@@ -74,7 +75,7 @@ def role_assignment_ensure(
     if (kind and scope is None) or any(
         value is not None for name, value in given.items() if name != kind
     ):
-        raise ValidationError({"role": WRONG_SCOPE % {"kind": kind or Role.NATIONAL_ADMIN}})
+        raise ValidationError({"role": _(WRONG_SCOPE) % {"kind": kind or _("none (national)")}})
     existing = (
         RoleAssignment.objects.active()
         .filter(user=user, role=role, office=office, municipality=municipality, county=county)

@@ -5,10 +5,11 @@ only when the problem is with named fields or query parameters, so a client can 
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-INVALID_INPUT = "The request has invalid values; see errors for each field."
+INVALID_INPUT = gettext_noop("The request has invalid values; see errors for each field.")
 
 
 def exception_handler(exc, context):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from offices.models import County, Municipality, OfficeMunicipality
 from offices.services import (
@@ -76,7 +77,7 @@ def test_office_cannot_serve_a_municipality_of_another_county():
             valid_from=datetime.date(2024, 1, 1),
         )
     assert error.value.message_dict["municipality"] == [
-        MUNICIPALITY_OUTSIDE_COUNTY % {"municipality": "Trondheim - Tråante", "county": "Nordland"}
+        _(MUNICIPALITY_OUTSIDE_COUNTY) % {"municipality": "Trondheim - Tråante", "county": "Nordland"}
     ]
     assert not OfficeMunicipality.objects.filter(office=office).exists()
 
@@ -94,7 +95,7 @@ def test_an_office_has_at_most_one_current_host():
             valid_from=start,
             is_host=True,
         )
-    assert error.value.message_dict["is_host"] == [SECOND_HOST]
+    assert error.value.message_dict["is_host"] == [_(SECOND_HOST)]
     # The database holds the same line, whatever writes to it.
     with pytest.raises(IntegrityError), transaction.atomic():
         OfficeMunicipality.objects.create(
