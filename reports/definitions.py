@@ -34,7 +34,8 @@ class OfficeFactSheet:
     kind: str = ReportKind.OFFICE_FACT_SHEET
     template_name: str = "reports/pdf/office_fact_sheet.html"
 
-    def clean_parameters(self, *, user, parameters: dict) -> dict:
+    def clean_parameters(self, *, user, parameters: dict) -> tuple[dict, str]:
+        """The parameters to store, and the name of what the report is about."""
         code = parameters.get("office") if isinstance(parameters, dict) else None
         if not code or not isinstance(code, str):
             raise ValidationError({"office": _(OFFICE_REQUIRED)})
@@ -42,7 +43,7 @@ class OfficeFactSheet:
             office = office_detail(user=user, code=code)
         except Http404 as missing:
             raise ValidationError({"office": _(UNKNOWN_OFFICE)}) from missing
-        return {"office": office.code}
+        return {"office": office.code}, office.name
 
     def render(self, *, user, parameters: dict) -> bytes:
         try:

@@ -35,6 +35,9 @@ class ReportRequest(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("report"), max_length=40, choices=ReportKind.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    subject = models.CharField(
+        _("about"), max_length=200, blank=True, help_text=_("What the report is about, by name.")
+    )
     language = models.CharField(_("language"), max_length=10, default="nb")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

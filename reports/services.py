@@ -31,10 +31,11 @@ def report_request_create(*, user, kind: str, parameters: dict) -> ReportRequest
     use; nothing is stored then.
     """
     definition = get_definition(kind)
-    cleaned = definition.clean_parameters(user=user, parameters=parameters)
+    cleaned, subject = definition.clean_parameters(user=user, parameters=parameters)
     report = ReportRequest(
         kind=kind,
         parameters=cleaned,
+        subject=subject,
         requested_by=user,
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )

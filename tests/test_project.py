@@ -94,10 +94,9 @@ def test_healthz_reports_database_and_broker(client, settings):
 
 
 @pytest.mark.django_db
-def test_healthz_reports_an_unreachable_broker(client, settings):
+def test_healthz_reports_an_unreachable_broker(client):
     from navpartner.celery import app
 
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     eager, broker = app.conf.task_always_eager, app.conf.broker_url
     app.conf.task_always_eager = False
     app.conf.broker_url = "redis://127.0.0.1:1/0"

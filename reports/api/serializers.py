@@ -26,6 +26,7 @@ class ReportRequestSerializer(serializers.ModelSerializer):
             "url",
             "kind",
             "parameters",
+            "subject",
             "status",
             "requested_at",
             "started_at",

@@ -8,7 +8,8 @@ under ``REQUIRE_SERVICES=1``.
 Every test here uses pytest-django's ``live_server``, so it runs on a transactional database.
 Such a test ends with a flush of every table, which would also empty the SSB counties and
 municipalities that a data migration loads; the ``django_db_serialized_rollback`` fixture puts
-them back before each test, so ``seed_demo`` finds them.
+them back before each test, so ``seed_demo`` finds them, and they are put back once more after
+the last browser test, for the tests that run after these.
 """
 
 import os
@@ -16,7 +17,16 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
+
+from tests.conftest import skip_or_fail
 
 # Playwright's sync API keeps an asyncio event loop running in the test thread, and Django
 # refuses ORM calls ("SynchronousOnlyOperation") in a thread with a running loop, which would hit
@@ -36,22 +46,35 @@ CHROMIUM_ARGS = [
 ]
 # How long one Playwright action or expectation may take (ms). Generous: CI's machine is small.
 DEFAULT_TIMEOUT_MS = 15_000
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 
 def _chromium_executable() -> str:
-    """The same rule as the shared ``chromium_path`` fixture, usable at session scope."""
+    """The rule of the shared ``chromium_path`` fixture, which is function-scoped."""
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
     if not path:
-        reason = "no Chromium found (install Debian's chromium or set CHROMIUM_PATH)"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
-        pytest.skip(reason)
+        skip_or_fail("no Chromium found (install Debian's chromium or set CHROMIUM_PATH)")
     return path
 
 
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
+    """Playwright for the rest of the session, on the database connections the tests had.
+
+    Between its calls Playwright's sync API leaves its event loop marked as running in this
+    thread. Django keeps connections in an ``asgiref.local.Local(thread_critical=True)``, which
+    then looks them up in a different store, so the code after the start would get new
+    connection objects — without the ``_test_serialized_contents`` that the database setup
+    stored on the old ones, so ``serialized_rollback`` would silently restore nothing whenever
+    a database test ran before the first browser test. Handing the old connections over keeps
+    one connection per alias, as in any other test.
+    """
+    from django.db import connections
+
+    before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as pw:
+        for alias, connection in before.items():
+            connections[alias] = connection
         yield pw
 
 
@@ -62,6 +85,24 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     )
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _reference_data_left_in_place(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Put the migrated reference data back once the browser tests are done.
+
+    Each live-server test ends with a flush of every table. Tests that come later in the run
+    (transactional ones run last) would find no counties or municipalities, so the database
+    is given back as the migrations left it, as Django's ``serialized_rollback`` would do it.
+    """
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture
@@ -101,3 +142,9 @@ def sign_in(page: Page, demo_data: str):
         return page
 
     return _sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """A cheap hasher: each demo user's password and each sign-in would otherwise cost ~1 s."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -176,6 +176,37 @@ def test_fact_sheet_is_made_and_downloaded_as_pdf(page, sign_in):
     assert "Fauske" in text, text[:500]
 
 
+def test_report_page_follows_a_queued_report_and_reloads_when_it_is_done(
+    page, sign_in, monkeypatch
+):
+    """With eager Celery the report is done before the page opens; here it stays queued."""
+    from reports.tasks import render_report
+
+    monkeypatch.setattr(render_report, "delay", lambda *args, **kwargs: None)
+    sign_in("radmann.fauske")
+    page.goto("/kontorer/indre-salten/")
+    with page.expect_navigation():
+        page.locator("main form[action='/rapporter/'] button[type=submit]").click()
+
+    status = page.locator("#report-status")
+    expect(status).to_have_attribute("data-status", "queued")
+    expect(page.locator("main a[href$='/download/']")).to_have_count(0)
+    status_url = re.compile(r"/rapporter/[0-9a-f-]{36}/status/$")
+    with page.expect_response(status_url) as response_info:
+        pass  # the page asks by itself, a second after it opened
+    response = response_info.value
+    assert response.ok
+    assert response.json()["status"] == "queued"
+
+    # When the answer is "done", the page reloads itself (to show the download link).
+    page.route(
+        status_url, lambda route: route.fulfill(json={"status": "done", "status_display": "Done"})
+    )
+    with page.expect_event("load"):
+        pass
+    expect(status).to_have_attribute("data-status", "queued")  # the database still says so
+
+
 # --- 4. Anonymous visitors ------------------------------------------------------------------------
 
 
@@ -247,9 +278,7 @@ def axe_violations(page: Page) -> list[dict]:
     """axe-core's serious and critical violations on the page as it is now."""
     page.add_script_tag(path=str(AXE_JS))
     assert page.evaluate("() => axe.version") == AXE_VERSION
-    results = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
 
 

@@ -77,7 +77,8 @@ def test_office_cannot_serve_a_municipality_of_another_county():
             valid_from=datetime.date(2024, 1, 1),
         )
     assert error.value.message_dict["municipality"] == [
-        _(MUNICIPALITY_OUTSIDE_COUNTY) % {"municipality": "Trondheim - Tråante", "county": "Nordland"}
+        _(MUNICIPALITY_OUTSIDE_COUNTY)
+        % {"municipality": "Trondheim - Tråante", "county": "Nordland"}
     ]
     assert not OfficeMunicipality.objects.filter(office=office).exists()
 

@@ -31,8 +31,10 @@ def real_worker():
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
-def test_fact_sheet_goes_through_the_real_worker(client, demo_data, real_worker):
+# transaction=True so the worker sees committed rows; serialized_rollback so the reference data
+# of the data migration is back for the tests after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_fact_sheet_goes_through_the_real_worker(real_worker, client, demo_data):
     assert not celery_app.conf.task_always_eager
     client.force_login(User.objects.get(username="radmann.fauske"))
     response = client.post(
