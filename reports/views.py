@@ -1,5 +1,7 @@
 """Pages for reports: ask for one, follow its status, download it."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +14,8 @@ from reports.forms import ReportRequestForm
 from reports.models import ReportStatus
 from reports.selectors import report_get, report_list
 from reports.services import report_request_create
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -62,8 +66,14 @@ def report_file_response(report) -> FileResponse:
     """The PDF of a finished report, as a download. Shared by the page and the API."""
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as missing:
+        # Removed by housekeeping, or storage not shared with the worker: say "gone", log why.
+        logger.error("report %s is done but its file %s is missing", report.id, report.file.name)
+        raise Http404 from missing
     response = FileResponse(
-        report.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=report.filename,
         content_type="application/pdf",

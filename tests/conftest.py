@@ -24,9 +24,13 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    """Each test writes report files into its own folder; passwords hash fast in tests."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _test_settings(request, settings, tmp_path):
+    """Each test writes report files into its own folder; passwords hash fast in tests.
+
+    Tests with the real worker keep the configured MEDIA_ROOT, which the worker shares.
+    """
+    if not request.node.get_closest_marker("services"):
+        settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # throttling counts live in the cache; no test inherits another's
 

@@ -94,9 +94,11 @@ def test_healthz_reports_database_and_broker(client, settings):
 
 
 @pytest.mark.django_db
-def test_healthz_reports_an_unreachable_broker(client):
+def test_healthz_reports_an_unreachable_broker(client, monkeypatch):
     from navpartner.celery import app
 
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     eager, broker = app.conf.task_always_eager, app.conf.broker_url
     app.conf.task_always_eager = False
     app.conf.broker_url = "redis://127.0.0.1:1/0"

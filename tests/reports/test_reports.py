@@ -266,3 +266,12 @@ def test_api_download_before_done_is_404(api, requester):
         kind=ReportKind.OFFICE_FACT_SHEET, parameters={"office": "heimdal"}, requested_by=requester
     )
     assert api.get(f"/api/v1/reports/{report.id}/download/").status_code == 404
+
+
+def test_a_done_report_whose_file_vanished_is_404_not_500(
+    client, requester, django_capture_on_commit_callbacks
+):
+    report = make_fact_sheet(requester, capture=django_capture_on_commit_callbacks)
+    report.file.storage.delete(report.file.name)
+    client.force_login(requester)
+    assert client.get(reverse("reports:download", args=[report.id])).status_code == 404
