@@ -98,3 +98,46 @@ USERS = [
         [("office_leader", "office", "indre-salten")],
     ),
 ]
+
+# Staff on both sides at every demo office: (first, last) names for generated users
+# stat.<office> / kommune.<office> where the list above has none.
+STAFF_NAMES = [
+    ("Anne", "Bakken"),
+    ("Bjørn", "Eide"),
+    ("Camilla", "Foss"),
+    ("Dag", "Gundersen"),
+    ("Elin", "Hansen"),
+    ("Geir", "Iversen"),
+    ("Hanne", "Jakobsen"),
+    ("Ivar", "Karlsen"),
+    ("Jorunn", "Larsen"),
+    ("Knut", "Myhre"),
+    ("Line", "Nygård"),
+    ("Magnus", "Olsen"),
+    ("Nina", "Pettersen"),
+    ("Ola", "Rasmussen"),
+    ("Per", "Solberg"),
+    ("Randi", "Tangen"),
+    ("Siri", "Ulset"),
+    ("Tor", "Vik"),
+    ("Unni", "Wold"),
+    ("Vidar", "Aasen"),
+]
+
+# The 2011 audit's situation in miniature: state employees at NAV Heimdal with delegated view
+# of municipal data (001 §5.3.1), one delegation that has run out.
+# (username, first, last, days left — negative: ended that many days ago)
+HEIMDAL_DELEGATIONS = [
+    ("stat.heimdal", "Stian", "Aune", 180),
+    ("stat2.heimdal", "Sigrid", "Brekke", 120),
+    ("stat3.heimdal", "Sverre", "Lie", 90),
+    ("stat4.heimdal", "Solveig", "Ness", -30),
+]
+DELEGATION_BASIS = "delegasjonsvedtak 2010-14 (Trondheim kommune)"
+
+# Notes at NAV Heimdal, one per side: (title, side, text)
+HEIMDAL_NOTES = [
+    ("Virksomhetsplan 2026", "joint", "Felles mål for NAV Heimdal i 2026."),
+    ("Sosialhjelp oktober", "municipal", "Utbetalt økonomisk sosialhjelp per team."),
+    ("Sykefravær oktober", "state", "Sykefravær blant statlig ansatte per team."),
+]

@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from navpartner import errors
 from navpartner.health import healthz
-from users import views as user_views
+from users.views import auth as user_views
 
 urlpatterns = [
     path("", user_views.home_view, name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("kontorer/", include("offices.urls")),
     path("rapporter/", include("reports.urls")),
+    path("tilgang/", include("users.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("navpartner.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

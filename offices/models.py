@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from navpartner.querysets import VisibleToQuerySet
+from navpartner.sidedata import SideDataModel
 
 
 def valid_on_filter(day: datetime.date, prefix: str = "") -> Q:
@@ -109,8 +110,17 @@ class Office(models.Model):
         ordering = ["name"]
         verbose_name = _("NAV office")
         verbose_name_plural = _("NAV offices")
-        # Object permissions of django-guardian sit on offices (see users/models.py).
+        # Object permissions of django-guardian sit on offices (users/models.py), one per side
+        # and action; users/permissions.py derives them from roles and delegations.
         default_permissions = ("view", "change", "add", "delete")
+        permissions = [
+            ("view_state_data", _("Can view the office's state data")),
+            ("change_state_data", _("Can change the office's state data")),
+            ("view_municipal_data", _("Can view the office's municipal data")),
+            ("change_municipal_data", _("Can change the office's municipal data")),
+            ("view_joint_data", _("Can view the office's joint data")),
+            ("change_joint_data", _("Can change the office's joint data")),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -177,3 +187,36 @@ class OfficeMunicipality(models.Model):
                 "municipality": self.municipality.name,
             }
         return f"{self.office} – {self.municipality.name}"
+
+
+class OfficeNote(SideDataModel):
+    """A note or document kept for an office, on one side (or joint).
+
+    The simplest piece of side data: the access model's test bed, and a place for the office's
+    own working notes (e.g. the annual virksomhetsplan as text) until richer models arrive.
+    ``version`` guards against lost updates: a change must name the version it was based on.
+    """
+
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="notes", verbose_name=_("office")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        "users.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["office", "-updated_at"]
+        verbose_name = _("office note")
+        verbose_name_plural = _("office notes")
+        indexes = [models.Index(fields=["office", "side"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -73,3 +73,22 @@ def office_detail(*, user, code: str) -> Office:
         Prefetch("memberships", queryset=current_memberships(), to_attr="current_memberships")
     )
     return get_visible_or_404(queryset, user, code=code)
+
+
+def office_note_list(*, user, office: Office | None = None):
+    """Notes the user may see, newest first; reads through a delegation are audited."""
+    from offices.models import OfficeNote
+
+    notes = OfficeNote.objects.visible_to(user).select_related("office", "created_by")
+    if office is not None:
+        notes = notes.filter(office=office)
+    return notes.order_by("-updated_at", "-pk")
+
+
+def office_note_detail(*, user, pk, action: str = "view"):
+    from offices.models import OfficeNote
+    from users.access import get_visible_or_404
+
+    return get_visible_or_404(
+        OfficeNote.objects.select_related("office", "created_by"), user, action, pk=pk
+    )

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -72,3 +73,108 @@ def office_municipality_add(
     membership.full_clean()
     membership.save()
     return membership
+
+
+# --- Office notes: the simplest side data -----------------------------------------------------
+
+NOTE_SIDE_NOT_PERMITTED = gettext_noop(
+    "You cannot write %(side)s data for %(office)s. Neither side can change the other's data "
+    "without a delegation."
+)
+NOTE_CHANGED_MEANWHILE = gettext_noop(
+    "Someone else changed this note after you opened it. Reload it and make your change again."
+)
+
+
+def _check_may_write(*, user, office: Office, side: str) -> None:
+    from navpartner.sidedata import Side
+    from users.access import CHANGE, can_access_side
+
+    if not can_access_side(user, CHANGE, office, side):
+        raise ValidationError(
+            {
+                "side": _(NOTE_SIDE_NOT_PERMITTED)
+                % {"side": Side(side).label.lower(), "office": office.name}
+            }
+        )
+
+
+@transaction.atomic
+def office_note_create(*, user, office: Office, side: str, title: str, body: str = ""):
+    """Create a note on ``side`` of ``office``, if the user may change that side's data there."""
+    from offices.models import OfficeNote
+    from users.audit import audit_record
+    from users.models import AuditAction
+
+    _check_may_write(user=user, office=office, side=side)
+    note = OfficeNote(office=office, side=side, title=title, body=body, created_by=user)
+    note.full_clean()
+    note.save()
+    audit_record(
+        actor=user,
+        action=AuditAction.DATA_CREATED,
+        office=office,
+        side=side,
+        target=note,
+    )
+    return note
+
+
+@transaction.atomic
+def office_note_update(*, user, note, version: int, title: str, body: str, side: str):
+    """Change a note the user may change, unless someone else changed it since ``version``.
+
+    Both the old and the new side must be writable by the user: moving data across the line
+    is a change of both sides' data.
+    """
+    from offices.models import OfficeNote
+    from users.audit import audit_record
+    from users.models import AuditAction
+
+    _check_may_write(user=user, office=note.office, side=note.side)
+    if side != note.side:
+        _check_may_write(user=user, office=note.office, side=side)
+    candidate = OfficeNote(
+        pk=note.pk,
+        office=note.office,
+        side=side,
+        title=title,
+        body=body,
+        created_by_id=note.created_by_id,
+        version=version,
+    )
+    candidate._state.adding = False  # an existing row: its own id is not a duplicate
+    candidate.full_clean(exclude=["created_by"])
+    # Compare-and-set on the version: two people editing the same note never silently
+    # overwrite each other; the second is told to reload.
+    updated = OfficeNote.objects.filter(pk=note.pk, version=version).update(
+        side=side, title=title, body=body, version=version + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError({"version": _(NOTE_CHANGED_MEANWHILE)})
+    note.refresh_from_db()
+    audit_record(
+        actor=user,
+        action=AuditAction.DATA_CHANGED,
+        office=note.office,
+        side=note.side,
+        target=note,
+        details={"version": note.version},
+    )
+    return note
+
+
+@transaction.atomic
+def office_note_delete(*, user, note) -> None:
+    from users.audit import audit_record
+    from users.models import AuditAction
+
+    _check_may_write(user=user, office=note.office, side=note.side)
+    audit_record(
+        actor=user,
+        action=AuditAction.DATA_DELETED,
+        office=note.office,
+        side=note.side,
+        target=note,
+    )
+    note.delete()

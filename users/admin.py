@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from users.models import (
+    AuditEvent,
     OfficeGroupObjectPermission,
     OfficeUserObjectPermission,
     RoleAssignment,
@@ -55,3 +56,33 @@ class OfficeGroupObjectPermissionAdmin(admin.ModelAdmin):
     search_fields = ["group__name", "content_object__name"]
     list_select_related = ["group", "permission", "content_object"]
     raw_id_fields = ["group", "content_object"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: nobody adds, changes or deletes an event, not even here."""
+
+    list_display = [
+        "at",
+        "actor_username",
+        "action",
+        "office",
+        "side",
+        "object_repr",
+        "basis",
+        "ip_address",
+    ]
+    list_filter = ["action", "side", ("office", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["actor_username", "object_repr", "object_id", "basis"]
+    list_select_related = ["office"]
+    date_hierarchy = "at"
+    show_full_result_count = False  # the log grows for ever; skip the second count
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,15 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from navpartner.querysets import VisibleToQuerySet
+from navpartner.sidedata import DELEGABLE_SIDE_CHOICES, DELEGABLE_SIDES, Side  # noqa: F401  (Side re-exported)
 from offices.models import County, Municipality, Office
-
-
-class Side(models.TextChoices):
-    """Which party a piece of partnership data belongs to."""
-
-    STATE = "state", _("State")
-    MUNICIPAL = "municipal", _("Municipal")
-    JOINT = "joint", _("Joint")
 
 
 class EmployerSide(models.TextChoices):
@@ -201,21 +195,235 @@ class RoleAssignment(models.Model):
         return self.office or self.municipality or self.county or _("national")
 
 
+class DelegationLevel(models.TextChoices):
+    VIEW = "view", _("View")
+    CHANGE = "change", _("Change")
+
+
+class DelegationQuerySet(VisibleToQuerySet):
+    def active(self, at=None) -> "DelegationQuerySet":
+        at = at or timezone.now()
+        return self.filter(valid_from__lte=at, valid_to__gt=at).filter(
+            Q(revoked_at__isnull=True) | Q(revoked_at__gt=at)
+        )
+
+
+class Delegation(models.Model):
+    """A delegasjonsvedtak: the owning side lets a named person see or change its data.
+
+    Granted by the owning side's authority (the municipal executive for municipal data of the
+    offices serving the municipality; the county director for state data of the county's
+    offices), for one office, one side and one level, with a reference to its basis and a
+    mandatory end. It holds from ``valid_from`` up to ``valid_to`` or ``revoked_at``, whichever
+    comes first — to the second, not at the next batch run.
+    """
+
+    grantor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="delegations_granted",
+        verbose_name=_("granted by"),
+    )
+    grantee = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="delegations_received",
+        verbose_name=_("granted to"),
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="delegations", verbose_name=_("office")
+    )
+    side = models.CharField(_("side"), max_length=10, choices=DELEGABLE_SIDE_CHOICES)
+    level = models.CharField(_("level"), max_length=10, choices=DelegationLevel.choices)
+    basis = models.CharField(
+        _("basis"),
+        max_length=300,
+        help_text=_("The decision the delegation rests on, e.g. “delegasjonsvedtak 2010-14”."),
+    )
+    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
+    valid_to = models.DateTimeField(_("valid to"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office", "-valid_from"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gt=models.F("valid_from")), name="delegation_valid_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(grantor=models.F("grantee")), name="delegation_not_to_oneself"
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=[s.value for s in DELEGABLE_SIDES]),
+                name="delegation_side_is_state_or_municipal",
+            ),
+        ]
+        indexes = [models.Index(fields=["grantee", "valid_to"])]
+
+    def __str__(self) -> str:
+        side, level = self.get_side_display(), self.get_level_display()
+        return f"{self.grantee} – {self.office} ({side}, {level})"
+
+    @property
+    def ends_at(self):
+        """When the delegation stops: its end date, or its revocation if that came first."""
+        if self.revoked_at and self.revoked_at < self.valid_to:
+            return self.revoked_at
+        return self.valid_to
+
+    def is_active(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.valid_from <= at < self.ends_at
+
+
+class PermissionBasis(models.TextChoices):
+    """Why a user holds a permission on an office: the access review shows it."""
+
+    ROLE = "role", _("Employer and role")
+    OFFICE_LEADER = "office_leader", _("Office leader")
+    DELEGATION = "delegation", _("Delegation")
+
+
 class OfficeUserObjectPermission(UserObjectPermissionBase):
-    """django-guardian's per-user permissions on offices, with a real foreign key (fast joins)."""
+    """django-guardian's per-user permission on an office, with a real foreign key (fast joins).
+
+    Each row is one permission from one source (a role assignment or a delegation), dated like
+    its source, so a permission ends exactly when its role or delegation ends, and the access
+    review can say on what basis each person has it. ``users/permissions.py`` keeps the rows in
+    step with roles and delegations; ``users/access.py`` reads them. Guardian's own
+    unique-per-permission rule is dropped: two sources may grant the same permission.
+    """
 
     content_object = models.ForeignKey(Office, on_delete=models.CASCADE)
+    basis = models.CharField(_("basis"), max_length=20, choices=PermissionBasis.choices)
+    role_assignment = models.ForeignKey(
+        RoleAssignment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_to = models.DateTimeField(_("valid to"), null=True, blank=True)
 
-    class Meta(UserObjectPermissionBase.Meta):
+    class Meta:
         verbose_name = _("office permission of a user")
         verbose_name_plural = _("office permissions of users")
+        indexes = [
+            models.Index(fields=["user", "permission", "valid_from"]),
+            models.Index(fields=["content_object", "permission"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role_assignment__isnull=False, delegation__isnull=True)
+                | Q(role_assignment__isnull=True, delegation__isnull=False),
+                name="office_permission_has_one_source",
+            ),
+        ]
 
 
 class OfficeGroupObjectPermission(GroupObjectPermissionBase):
-    """django-guardian's per-group permissions on offices, with a real foreign key."""
+    """django-guardian's per-group permissions on offices, with a real foreign key.
+
+    Not used by the access policy yet (every permission comes from a person's own roles and
+    delegations); kept so guardian's group API works on offices and for groups of integrations.
+    """
 
     content_object = models.ForeignKey(Office, on_delete=models.CASCADE)
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("office permission of a group")
         verbose_name_plural = _("office permissions of groups")
+
+
+class AuditAction(models.TextChoices):
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+    ROLE_ASSIGNED = "role_assigned", _("Role assigned")
+    ROLE_ENDED = "role_ended", _("Role ended")
+    DELEGATION_GRANTED = "delegation_granted", _("Delegation granted")
+    DELEGATION_REVOKED = "delegation_revoked", _("Delegation revoked")
+    DATA_CREATED = "data_created", _("Data created")
+    DATA_CHANGED = "data_changed", _("Data changed")
+    DATA_DELETED = "data_deleted", _("Data deleted")
+    DELEGATED_READ = "delegated_read", _("Read through a delegation")
+    ACCESS_DENIED = "access_denied", _("Access denied")
+
+
+class AuditEventQuerySet(VisibleToQuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("audit events are append-only")
+
+    def delete(self):
+        raise PermissionError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """One line of the append-only audit log: who did what, to which object, on what basis.
+
+    Written in the same transaction as the change it records (``users/audit.py``). Rows are
+    never changed or deleted: the model, its queryset and the admin refuse, and on PostgreSQL a
+    trigger refuses at the database too (migration ``users/0002``).
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("office"),
+    )
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    basis = models.CharField(_("basis"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["office", "-at"]),
+            models.Index(fields=["actor", "-at"]),
+            models.Index(fields=["action", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events are append-only")

@@ -1,8 +1,9 @@
-"""Reads about users and their roles."""
+"""Reads about users, their roles and delegations."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from users.models import RoleAssignment
+from users.models import Delegation, RoleAssignment, User
 
 
 def active_role_assignments(*, user, at=None) -> QuerySet[RoleAssignment]:
@@ -12,3 +13,18 @@ def active_role_assignments(*, user, at=None) -> QuerySet[RoleAssignment]:
         .select_related("office", "municipality", "county")
         .order_by("role", "pk")
     )
+
+
+def delegation_list(*, user, active_only: bool = False) -> QuerySet[Delegation]:
+    """Delegations the user may see: their own, and those of the offices they answer for."""
+    delegations = Delegation.objects.visible_to(user).select_related(
+        "grantor", "grantee", "office", "revoked_by"
+    )
+    if active_only:
+        delegations = delegations.active(timezone.now())
+    return delegations.order_by("-valid_from", "-pk")
+
+
+def delegation_grantees(*, user) -> QuerySet[User]:
+    """Whom a delegation may name: active users other than the grantor."""
+    return User.objects.filter(is_active=True).exclude(pk=user.pk).order_by("username")

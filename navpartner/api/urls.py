@@ -3,8 +3,12 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from offices.api.notes import OfficeNoteViewSet
 from offices.api.views import CountyViewSet, MunicipalityViewSet, OfficeViewSet
 from reports.api.views import ReportViewSet
+from users.api.audit import AuditEventViewSet
+from users.api.delegations import DelegationViewSet
+from users.api.review import AccessReviewView
 from users.api.views import CurrentUserView, ObtainTokenView
 
 app_name = "api"
@@ -13,10 +17,14 @@ router = DefaultRouter()
 router.register("counties", CountyViewSet, basename="county")
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
 router.register("offices", OfficeViewSet, basename="office")
+router.register("notes", OfficeNoteViewSet, basename="note")
 router.register("reports", ReportViewSet, basename="report")
+router.register("delegations", DelegationViewSet, basename="delegation")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("me/", CurrentUserView.as_view(), name="me"),
+    path("access-review/", AccessReviewView.as_view(), name="access-review"),
     *router.urls,
 ]

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from navpartner import demo
-from offices.models import County, Municipality, Office
-from offices.services import office_municipality_add, office_upsert
-from users.models import EmployerSide
-from users.services import role_assignment_ensure, user_upsert
+from navpartner.sidedata import Side
+from offices.models import County, Municipality, Office, OfficeNote
+from offices.services import office_municipality_add, office_note_create, office_upsert
+from users.models import Delegation, DelegationLevel, EmployerSide, User
+from users.services import delegation_grant, role_assignment_ensure, user_upsert
 
 
 class Command(BaseCommand):
@@ -56,6 +57,8 @@ class Command(BaseCommand):
                 role_assignment_ensure(
                     user=user, role=role, valid_from=start, **{scope_kind: scope}
                 )
+        self.seed_office_staff(offices, counties, municipalities, password, start)
+        self.seed_heimdal(offices, counties, municipalities, password, start)
         user_upsert(
             username="admin",
             first_name="Drift",
@@ -66,13 +69,89 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS(self.summary(password)))
 
+    def seed_office_staff(self, offices, counties, municipalities, password, start) -> None:
+        """A state- and a municipal-employed member of staff at every demo office."""
+        names = iter(demo.STAFF_NAMES * 2)
+        taken = {row[0] for row in demo.USERS}
+        for code, _name, county_number, _place, served in demo.OFFICES:
+            employer = next((n for n, host in served if host), served[0][0])
+            for side, prefix in ((EmployerSide.STATE, "stat"), (EmployerSide.MUNICIPAL, "kommune")):
+                username = f"{prefix}.{code}"
+                if username in taken:
+                    continue
+                first, last = next(names)
+                user = user_upsert(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    employer_side=side,
+                    employer_county=counties[county_number] if side == EmployerSide.STATE else None,
+                    employer_municipality=(
+                        municipalities[employer] if side == EmployerSide.MUNICIPAL else None
+                    ),
+                    password=password,
+                )
+                role_assignment_ensure(
+                    user=user, role="office_staff", office=offices[code], valid_from=start
+                )
+
+    def seed_heimdal(self, offices, counties, municipalities, password, start) -> None:
+        """Delegations of municipal data to state staff at Heimdal, and a note per side."""
+        heimdal = offices["heimdal"]
+        grantor = User.objects.get(username="radmann.trondheim")
+        now = timezone.now()
+        for username, first, last, days_left in demo.HEIMDAL_DELEGATIONS:
+            grantee = User.objects.filter(username=username).first() or user_upsert(
+                username=username,
+                first_name=first,
+                last_name=last,
+                employer_side=EmployerSide.STATE,
+                employer_county=counties["50"],
+                password=password,
+            )
+            role_assignment_ensure(
+                user=grantee, role="office_staff", office=heimdal, valid_from=start
+            )
+            if Delegation.objects.filter(
+                grantee=grantee, office=heimdal, basis=demo.DELEGATION_BASIS
+            ).exists():
+                continue
+            if days_left > 0:
+                delegation_grant(
+                    grantor=grantor,
+                    grantee=grantee,
+                    office=heimdal,
+                    side=Side.MUNICIPAL,
+                    level=DelegationLevel.VIEW,
+                    basis=demo.DELEGATION_BASIS,
+                    valid_to=timezone.localdate() + datetime.timedelta(days=days_left),
+                )
+            else:
+                # History: a delegation that has run out (the service only grants from now on).
+                Delegation.objects.create(
+                    grantor=grantor,
+                    grantee=grantee,
+                    office=heimdal,
+                    side=Side.MUNICIPAL,
+                    level=DelegationLevel.VIEW,
+                    basis=demo.DELEGATION_BASIS,
+                    valid_from=now - datetime.timedelta(days=365 + days_left),
+                    valid_to=now + datetime.timedelta(days=days_left),
+                )
+        leader = User.objects.get(username="leder.heimdal")
+        for title, side, body in demo.HEIMDAL_NOTES:
+            if not OfficeNote.objects.filter(office=heimdal, title=title).exists():
+                office_note_create(user=leader, office=heimdal, side=side, title=title, body=body)
+
     @staticmethod
     def summary(password: str) -> str:
         usernames = [row[0] for row in demo.USERS] + ["admin"]
+        others = User.objects.exclude(username__in=usernames).count()
         # Shown on a developer's machine; a production log never gets the password.
         shown = "(the value of DEMO_PASSWORD)" if settings.PRODUCTION else password
         return (
             f"Demo data ready: {len(demo.OFFICES)} offices, {len(usernames)} users.\n"
             f"Sign in at http://127.0.0.1:8000/ as one of: {', '.join(usernames)}\n"
+            f"(and {others} more office staff: stat.<office> / kommune.<office>)\n"
             f"Password for all of them: {shown}"
         )

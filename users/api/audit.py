@@ -1,0 +1,79 @@
+"""``/api/v1/audit-events/``: the append-only audit log, read-only.
+
+Each caller reads their own events and those of the offices they review (``users/access.py``),
+with the filters of the audit log page (``users/filters.py``). Nothing here writes: POST, PUT,
+PATCH and DELETE answer 405, and the model and the database refuse changes anyway.
+"""
+
+import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from users.access import get_visible_or_404
+from users.filters import AuditEventFilter, audit_event_list
+from users.models import AuditEvent
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    """One event: the office by its code, the actor by the username recorded at the time."""
+
+    actor = serializers.CharField(
+        source="actor_username",
+        read_only=True,
+        help_text="The username as recorded; for a failed sign-in, the name that was tried.",
+    )
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    action_display = serializers.CharField(source="get_action_display", read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "action_display",
+            "office",
+            "side",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "basis",
+            "ip_address",
+            "details",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=(
+            "Audit events the caller may read — their own, and those of the offices they review "
+            "(office leader, the municipal executive of a served municipality, the county "
+            "director) — newest first. An invalid filter value answers 400 naming the parameter."
+        )
+    ),
+    retrieve=extend_schema(
+        responses={
+            200: AuditEventSerializer,
+            404: OpenApiResponse(description="Unknown, or not the caller's to read"),
+        }
+    ),
+)
+class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+    """The append-only audit log (read-only)."""
+
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventFilter
+    # AuditEventFilter's `search` covers object, basis and username; DRF's own is not used.
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return audit_event_list(user=self.request.user)
+
+    def get_object(self):
+        # Missing and forbidden look the same (404); a forbidden read is itself logged.
+        return get_visible_or_404(
+            AuditEvent.objects.select_related("office"), self.request.user, pk=self.kwargs["pk"]
+        )

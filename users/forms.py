@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from navpartner.sidedata import DELEGABLE_SIDE_CHOICES
+from offices.models import Office
+from users.models import DelegationLevel, User
+
+
+class DelegationForm(forms.Form):
+    """Grant a delegation. The grantor's authority is checked by the service, field by field."""
+
+    grantee = forms.ModelChoiceField(
+        label=_("Granted to"), queryset=User.objects.none(), to_field_name="username"
+    )
+    office = forms.ModelChoiceField(
+        label=_("Office"), queryset=Office.objects.none(), to_field_name="code"
+    )
+    side = forms.ChoiceField(label=_("Side"), choices=DELEGABLE_SIDE_CHOICES)
+    level = forms.ChoiceField(label=_("Level"), choices=DelegationLevel.choices)
+    basis = forms.CharField(
+        label=_("Basis"),
+        max_length=300,
+        help_text=_("The decision the delegation rests on, e.g. “delegasjonsvedtak 2010-14”."),
+    )
+    valid_to = forms.DateField(
+        label=_("Valid to (inclusive)"),
+        help_text=_("At most one year from today. Format: dd.mm.yyyy."),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+    )
+
+    def __init__(self, *args, offices, grantees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        self.fields["grantee"].queryset = grantees

@@ -1,0 +1,95 @@
+"""Pages for delegations (delegasjonsvedtak): list, grant, revoke."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from navpartner.sidedata import Side
+from offices.models import Office
+from users import access
+from users.forms import DelegationForm
+from users.models import Delegation
+from users.selectors import delegation_grantees, delegation_list
+from users.services import delegation_grant, delegation_revoke
+
+
+def _offices_user_may_delegate(user):
+    return Office.objects.filter(
+        Q(pk__in=access.delegation_authority_offices(user, Side.STATE))
+        | Q(pk__in=access.delegation_authority_offices(user, Side.MUNICIPAL))
+    ).order_by("name")
+
+
+@login_required
+def delegation_list_view(request):
+    delegations = list(delegation_list(user=request.user)[:200])
+    revocable = set(
+        Delegation.objects.visible_to(request.user, access.CHANGE)
+        .filter(pk__in=[d.pk for d in delegations])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "users/delegation_list.html",
+        {
+            "delegations": delegations,
+            "revocable": revocable,
+            "now": timezone.now(),
+            "may_grant": _offices_user_may_delegate(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delegation_create_view(request):
+    offices = _offices_user_may_delegate(request.user)
+    if not offices.exists():
+        # Not an authority anywhere: the page is as absent as a forbidden object.
+        return render(request, "errors/404.html", status=404)
+    form = DelegationForm(
+        request.POST or None,
+        offices=offices,
+        grantees=delegation_grantees(user=request.user),
+        initial={"office": request.GET.get("office")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            delegation = delegation_grant(grantor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            messages.success(
+                request,
+                _("%(grantee)s can now %(level)s the %(side)s data of %(office)s.")
+                % {
+                    "grantee": delegation.grantee,
+                    "level": delegation.get_level_display().lower(),
+                    "side": delegation.get_side_display().lower(),
+                    "office": delegation.office,
+                },
+            )
+            return redirect("access:delegation-list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "users/delegation_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def delegation_revoke_view(request, pk: int):
+    delegation = access.get_visible_or_404(
+        Delegation.objects.all(), request.user, access.CHANGE, pk=pk
+    )
+    try:
+        delegation_revoke(delegation=delegation, revoked_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The delegation is revoked."))
+    return redirect("access:delegation-list")

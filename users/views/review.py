@@ -1,0 +1,125 @@
+"""The access review pages (rule 10): the offices in reach, one office, and its CSV export.
+
+Who may see what is decided in ``users/review.py`` (through ``users/access.py``): an office's
+review exists only for its leader, the executive of a municipality it serves and its county
+director; for anyone else, and for an unknown code, it is a 404.
+"""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from offices.filters import OfficeFilter
+from users.review import LINE_SIDES, SideAccess, access_overview, access_review
+
+# The CSV is made for Excel with Norwegian settings, where the list separator is ";" (the comma
+# is the decimal mark), and Excel takes a file without a byte order mark for the local 8-bit
+# code page (æ, ø, å garbled). So: UTF-8 with a BOM, semicolons, CRLF line ends (csv's default).
+CSV_DELIMITER = ";"
+CSV_BOM = "\ufeff"
+# A cell starting with one of these is taken by spreadsheets as a formula: a name or the basis
+# of a delegation (typed in by a person) must never run as one, so it is prefixed with '.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@login_required
+def access_overview_view(request):
+    """The offices the user reviews, with counts; directors may narrow by county or municipality."""
+    form = OfficeFilter(request.GET, request=request).form
+    if not form.is_valid():
+        # An unknown county or municipality: say which field, show no misleading list.
+        return render(
+            request, "users/review_overview.html", {"form": form, "overview": None}, status=400
+        )
+    county = form.cleaned_data.get("county")
+    municipality = form.cleaned_data.get("municipality")
+    overview = access_overview(user=request.user, county=county, municipality=municipality)
+    filtered = county is not None or municipality is not None
+    return render(
+        request,
+        "users/review_overview.html",
+        {
+            "form": form,
+            "overview": overview,
+            "filtered": filtered,
+            # A filter helps only with more than one office (directors and executives).
+            "show_filter": filtered or len(overview.rows) > 1,
+        },
+    )
+
+
+@login_required
+def access_review_view(request, code: str):
+    review = access_review(user=request.user, office=code)
+    return render(
+        request,
+        "users/review_office.html",
+        {"review": review, "line_sides": LINE_SIDES},
+    )
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+# Column titles, translated when the file is made.
+CSV_HEADER = (
+    gettext_noop("Office code"),
+    gettext_noop("Office"),
+    gettext_noop("Data side"),
+    gettext_noop("Username"),
+    gettext_noop("Name"),
+    gettext_noop("Employer side"),
+    gettext_noop("Employer"),
+    gettext_noop("Level"),
+    gettext_noop("Cross-line"),
+    gettext_noop("Bases"),
+    gettext_noop("Delegation ends"),
+)
+
+
+def _csv_row(review, entry: SideAccess) -> list[str]:
+    person = entry.person
+    return [
+        review.office.code,
+        review.office.name,
+        str(entry.side),
+        person.username,
+        person.name,
+        person.employer_side_label,
+        person.employer,
+        entry.level_label,
+        _("yes") if entry.cross_line else _("no"),
+        " | ".join(str(basis) for basis in entry.bases),
+        ", ".join(_moment(basis.ends_at) for basis in entry.delegations),
+    ]
+
+
+@login_required
+def access_review_csv_view(request, code: str):
+    """The review as CSV: a header row, then one row per person and side (state, municipal,
+    joint, in that order). The side is its code (``state``, ``municipal``, ``joint``) so that a
+    spreadsheet filter does not depend on the language; times are local, ``YYYY-MM-DD HH:MM``."""
+    review = access_review(user=request.user, office=code)
+    filename = (
+        f"tilgangsgjennomgang-{review.office.code}-{timezone.localdate(review.at):%Y-%m-%d}.csv"
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write(CSV_BOM)
+    writer = csv.writer(response, delimiter=CSV_DELIMITER)
+    writer.writerow([_(title) for title in CSV_HEADER])
+    for side in review.sides:
+        for entry in side.entries:
+            writer.writerow([_cell(value) for value in _csv_row(review, entry)])
+    return response
