@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from offices.models import County, Municipality, Office, OfficeMunicipality
+from offices.models import County, Municipality, Office, OfficeMunicipality, OfficeNote
 
 
 @admin.register(County)
@@ -41,3 +41,26 @@ class OfficeMunicipalityAdmin(admin.ModelAdmin):
     search_fields = ["office__name", "municipality__name", "municipality__number"]
     list_select_related = ["office", "municipality"]
     autocomplete_fields = ["office", "municipality"]
+
+
+@admin.register(OfficeNote)
+class OfficeNoteAdmin(admin.ModelAdmin):
+    """Side data in the admin obeys the same policy as everywhere: an operator without roles
+    sees no notes here (docs/access.md). Changes are made on the office's pages."""
+
+    list_display = ["title", "office", "side", "updated_at"]
+    list_filter = ["side", "office__county"]
+    search_fields = ["title", "office__name"]
+    list_select_related = ["office"]
+
+    def get_queryset(self, request):
+        return OfficeNote.objects.visible_to(request.user).select_related("office")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
