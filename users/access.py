@@ -211,11 +211,13 @@ def _register_policies() -> None:
 
     @register(RoleAssignment)
     def role_assignments(queryset: QuerySet, user, action: str) -> QuerySet:
-        """Everyone sees their own roles; leaders, executives and directors those in reach."""
+        """Everyone sees their own roles and those they manage or review; changes follow
+        the lines (``role_assignments_manageable``)."""
+        manageable = role_assignments_manageable(user)
         if action != VIEW:
-            return queryset.none()  # role administration comes with its own rules
+            return queryset.filter(manageable)
         reach = offices_reached(user, roles=REVIEWER_ROLES)
-        return queryset.filter(Q(user=user) | Q(office__in=reach))
+        return queryset.filter(Q(user=user) | Q(office__in=reach) | manageable)
 
     @register(AuditEvent)
     def audit_events(queryset: QuerySet, user, action: str) -> QuerySet:
@@ -246,6 +248,61 @@ def offices_reached(user, *, roles: Iterable[str], at=None) -> QuerySet:
         | Q(county__in=active.filter(county__isnull=False).values("county"))
         | Q(pk__in=served.values("office"))
     ).values("pk")
+
+
+def _active_scopes(user, role: str, field: str) -> QuerySet:
+    from users.models import RoleAssignment
+
+    return (
+        RoleAssignment.objects.active()
+        .filter(user=user, role=role, **{f"{field}__isnull": False})
+        .values(field)
+    )
+
+
+def role_assignments_manageable(user) -> Q:
+    """Which role assignments ``user`` may propose, change or end — following the lines.
+
+    * office staff: the office's leader; the county director for state-employed staff of the
+      county's offices; a served municipality's executive for municipal-employed staff;
+    * office leader: proposed by the county director or a served municipality's executive, in
+      force only when both parties approved (``users/services.py``, rule 5);
+    * county advisors: the county director; municipal advisors: the municipal executive;
+    * county directors, municipal executives and national administrators: a national
+      administrator.
+    Nobody manages their own roles.
+    """
+    from users.models import EmployerSide, RoleAssignment
+
+    if not is_signed_in(user):
+        return Q(pk__in=[])
+    leader_offices = offices_reached(user, roles=["office_leader"])
+    director_offices = offices_reached(user, roles=["county_director"])
+    executive_offices = offices_reached(user, roles=["municipal_executive"])
+    state = user.employer_side == EmployerSide.STATE
+    municipal = user.employer_side == EmployerSide.MUNICIPAL
+    allowed = Q(role="office_staff", office__in=leader_offices)
+    if state:
+        allowed |= Q(role="office_staff", user__employer_side="state", office__in=director_offices)
+        allowed |= Q(role="office_leader", office__in=director_offices)
+        allowed |= Q(
+            role="county_advisor",
+            user__employer_side="state",
+            county__in=_active_scopes(user, "county_director", "county"),
+        )
+    if municipal:
+        allowed |= Q(
+            role="office_staff", user__employer_side="municipal", office__in=executive_offices
+        )
+        allowed |= Q(role="office_leader", office__in=executive_offices)
+        allowed |= Q(
+            role="municipal_advisor",
+            user__employer_side="municipal",
+            municipality__in=_active_scopes(user, "municipal_executive", "municipality"),
+        )
+    if RoleAssignment.objects.active().filter(user=user, role="national_admin").exists():
+        allowed |= Q(role__in=["county_director", "municipal_executive", "national_admin"])
+    return allowed & ~Q(user=user)
 
 
 def delegation_authority_offices(user, side: str) -> QuerySet:

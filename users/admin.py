@@ -13,6 +13,7 @@ from users.models import (
 
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
+    fk_name = "user"
     extra = 0
     autocomplete_fields = ["office", "municipality", "county"]
 

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from navpartner.sidedata import DELEGABLE_SIDE_CHOICES
-from offices.models import Office
-from users.models import DelegationLevel, User
+from offices.models import County, Municipality, Office
+from users.models import DelegationLevel, Role, User
 
 
 class DelegationForm(forms.Form):
@@ -32,3 +32,38 @@ class DelegationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
         self.fields["grantee"].queryset = grantees
+
+
+class RoleAssignmentForm(forms.Form):
+    """Assign (or, for an office leader, propose) a role. The scope field must match the role."""
+
+    user = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.filter(is_active=True), to_field_name="username"
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    office = forms.ModelChoiceField(
+        label=_("Office"),
+        queryset=Office.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        help_text=_("For office leaders and office staff."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.valid_on(),
+        to_field_name="number",
+        required=False,
+        help_text=_("For municipal executives and advisors."),
+    )
+    county = forms.ModelChoiceField(
+        label=_("County"),
+        queryset=County.objects.all(),
+        to_field_name="number",
+        required=False,
+        help_text=_("For county directors and advisors."),
+    )
+    valid_to = forms.DateField(
+        label=_("Valid to (inclusive, optional)"),
+        required=False,
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+    )

@@ -98,11 +98,18 @@ MUNICIPALITY_ROLES = frozenset({Role.MUNICIPAL_EXECUTIVE, Role.MUNICIPAL_ADVISOR
 COUNTY_ROLES = frozenset({Role.COUNTY_DIRECTOR, Role.COUNTY_ADVISOR})
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
+class RoleAssignmentQuerySet(VisibleToQuerySet):
+    def approved(self) -> "RoleAssignmentQuerySet":
+        return self.filter(approved_at__isnull=False)
+
     def active(self, at=None) -> "RoleAssignmentQuerySet":
-        """Assignments in force at ``at`` (default: now): ``valid_from <= at < valid_to``."""
+        """Approved assignments in force at ``at`` (default: now): ``from <= at < to``."""
         at = at or timezone.now()
-        return self.filter(valid_from__lte=at).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at))
+        return (
+            self.approved()
+            .filter(valid_from__lte=at)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at))
+        )
 
 
 class RoleAssignment(models.Model):
@@ -142,6 +149,19 @@ class RoleAssignment(models.Model):
     )
     valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
     valid_to = models.DateTimeField(_("valid to"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    # Empty while a joint appointment (the office leader) waits for a party's approval; a role
+    # gives nothing until it is approved.
+    approved_at = models.DateTimeField(
+        _("approved at"), null=True, blank=True, default=timezone.now
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
@@ -193,6 +213,43 @@ class RoleAssignment(models.Model):
     @property
     def scope(self) -> Office | Municipality | County | str:
         return self.office or self.municipality or self.county or _("national")
+
+
+class RoleApproval(models.Model):
+    """One party's approval of a joint appointment (rule 5's "both parties" for the leader).
+
+    The office leader is appointed by both lines: the county director for the state, and the
+    host municipality's executive — or, where there is no host, every served municipality's.
+    """
+
+    assignment = models.ForeignKey(
+        RoleAssignment, on_delete=models.CASCADE, related_name="approvals"
+    )
+    side = models.CharField(_("side"), max_length=10, choices=EmployerSide.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role approval")
+        verbose_name_plural = _("role approvals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "side"],
+                condition=Q(municipality__isnull=True),
+                name="role_approval_once_per_side",
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "side", "municipality"],
+                condition=Q(municipality__isnull=False),
+                name="role_approval_once_per_municipality",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} – {self.get_side_display()} ({self.approved_by})"
 
 
 class DelegationLevel(models.TextChoices):

@@ -172,7 +172,7 @@ def desired_grants(user: User, *, now: datetime.datetime) -> set[Grant]:
         return set()
     not_ended = Q(valid_to__isnull=True) | Q(valid_to__gt=now)
     grants: set[Grant] = set()
-    for assignment in RoleAssignment.objects.filter(not_ended, user=user):
+    for assignment in RoleAssignment.objects.approved().filter(not_ended, user=user):
         grants.update(grants_for_role(assignment, user.employer_side))
     for delegation in Delegation.objects.filter(
         grantee=user, valid_to__gt=now, revoked_at__isnull=True

@@ -28,3 +28,17 @@ def delegation_list(*, user, active_only: bool = False) -> QuerySet[Delegation]:
 def delegation_grantees(*, user) -> QuerySet[User]:
     """Whom a delegation may name: active users other than the grantor."""
     return User.objects.filter(is_active=True).exclude(pk=user.pk).order_by("username")
+
+
+def role_assignment_list(*, user) -> QuerySet[RoleAssignment]:
+    """Roles the user may see, current and pending (ended ones are history, not shown)."""
+    from django.db.models import Q
+
+    now = timezone.now()
+    return (
+        RoleAssignment.objects.visible_to(user)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=now))
+        .select_related("user", "office", "municipality", "county", "proposed_by")
+        .prefetch_related("approvals__municipality", "approvals__approved_by")
+        .order_by("approved_at", "office__name", "role", "user__username")
+    )

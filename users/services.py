@@ -19,11 +19,13 @@ from users.models import (
     AuditAction,
     Delegation,
     EmployerSide,
+    Role,
+    RoleApproval,
     RoleAssignment,
     User,
 )
 
-WRONG_SCOPE = gettext_noop("This role needs a scope of the kind %(kind)s, and no other.")
+WRONG_SCOPE = gettext_noop("This role is given for %(kind)s, and nothing else.")
 
 
 @transaction.atomic
@@ -55,17 +57,8 @@ def user_upsert(
     return user
 
 
-@transaction.atomic
-def role_assignment_ensure(
-    *,
-    user: User,
-    role: str,
-    office: Office | None = None,
-    municipality: Municipality | None = None,
-    county: County | None = None,
-    valid_from: datetime.datetime | None = None,
-) -> RoleAssignment:
-    """Give ``user`` the role at the scope, unless an active assignment already does."""
+def check_role_scope(*, role: str, office, municipality, county) -> None:
+    """The scope must be of the role's kind, and only that: a clear error, not a constraint."""
     expected = (
         ("office", office)
         if role in OFFICE_ROLES
@@ -80,7 +73,26 @@ def role_assignment_ensure(
     if (kind and scope is None) or any(
         value is not None for name, value in given.items() if name != kind
     ):
-        raise ValidationError({"role": _(WRONG_SCOPE) % {"kind": kind or _("none (national)")}})
+        label = {
+            "office": _("an office"),
+            "municipality": _("a municipality"),
+            "county": _("a county"),
+        }.get(kind, _("none (national)"))
+        raise ValidationError({kind or "role": [_(WRONG_SCOPE) % {"kind": label}]})
+
+
+@transaction.atomic
+def role_assignment_ensure(
+    *,
+    user: User,
+    role: str,
+    office: Office | None = None,
+    municipality: Municipality | None = None,
+    county: County | None = None,
+    valid_from: datetime.datetime | None = None,
+) -> RoleAssignment:
+    """Give ``user`` the role at the scope, unless an active assignment already does."""
+    check_role_scope(role=role, office=office, municipality=municipality, county=county)
     existing = (
         RoleAssignment.objects.active()
         .filter(user=user, role=role, office=office, municipality=municipality, county=county)
@@ -118,7 +130,7 @@ SIDE_NOT_DELEGABLE = gettext_noop("Only state or municipal data can be delegated
 ALREADY_ENDED = gettext_noop("The delegation has already ended.")
 
 
-def _end_of_day(day: datetime.date) -> datetime.datetime:
+def end_of_day(day: datetime.date) -> datetime.datetime:
     """A delegation "until 31 March" holds through that whole day, Norwegian time."""
     return timezone.make_aware(
         datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
@@ -154,7 +166,7 @@ def delegation_grant(
         errors.setdefault("valid_to", []).append(_(END_REQUIRED))
     else:
         if not isinstance(valid_to, datetime.datetime):
-            valid_to = _end_of_day(valid_to)
+            valid_to = end_of_day(valid_to)
         if valid_to <= now:
             errors.setdefault("valid_to", []).append(_(END_IN_PAST))
         elif valid_to > now + datetime.timedelta(days=DELEGATION_MAX_DAYS):
@@ -223,4 +235,133 @@ def role_assignment_end(*, assignment: RoleAssignment, at: datetime.datetime | N
     assignment.valid_to = at or timezone.now()
     assignment.full_clean()
     assignment.save(update_fields=["valid_to"])  # the receiver syncs and audits
+    return assignment
+
+
+# --- Role administration ----------------------------------------------------------------------
+
+NOT_ROLE_AUTHORITY = gettext_noop(
+    "You cannot assign this role here: roles are assigned along the lines of the state and the "
+    "municipality (see the help text)."
+)
+NOT_AN_APPROVER = gettext_noop(
+    "You are not one of the parties who must approve this appointment, or you already have."
+)
+NOT_PENDING = gettext_noop("This appointment is not waiting for approval.")
+
+
+def leader_approvals_required(office: Office) -> list[tuple[str, Municipality | None]]:
+    """The parties whose approval puts an office leader in place (rule 5).
+
+    The state: the county director. The municipality: the host municipality's executive, or,
+    without a host, every served municipality's executive.
+    """
+    from offices.selectors import current_memberships
+
+    memberships = list(current_memberships().filter(office=office))
+    hosts = [m.municipality for m in memberships if m.is_host]
+    municipalities = hosts or [m.municipality for m in memberships]
+    return [(EmployerSide.STATE, None)] + [(EmployerSide.MUNICIPAL, m) for m in municipalities]
+
+
+def _approves_as(user: User, office: Office, side: str, municipality) -> bool:
+    roles = RoleAssignment.objects.active().filter(user=user)
+    if side == EmployerSide.STATE:
+        return (
+            user.employer_side == EmployerSide.STATE
+            and roles.filter(role=Role.COUNTY_DIRECTOR, county=office.county_id).exists()
+        )
+    return (
+        user.employer_side == EmployerSide.MUNICIPAL
+        and roles.filter(role=Role.MUNICIPAL_EXECUTIVE, municipality=municipality).exists()
+    )
+
+
+def pending_approvals(assignment: RoleAssignment) -> list[tuple[str, Municipality | None]]:
+    """The parties that still have to approve a joint appointment."""
+    given = {(a.side, a.municipality_id) for a in assignment.approvals.all()}
+    return [
+        (side, municipality)
+        for side, municipality in leader_approvals_required(assignment.office)
+        if (side, getattr(municipality, "pk", None)) not in given
+    ]
+
+
+@transaction.atomic
+def role_assignment_propose(
+    *,
+    proposer: User,
+    user: User,
+    role: str,
+    office: Office | None = None,
+    municipality: Municipality | None = None,
+    county: County | None = None,
+    valid_to: datetime.datetime | None = None,
+) -> RoleAssignment:
+    """Assign a role along the lines, or — for an office leader — propose the appointment.
+
+    The office leader is a joint appointment: it is stored waiting for approval and gives
+    nothing until both parties approved; a proposer who is one of them approves at once.
+    Raises ``ValidationError`` (field ``role``) when the proposer may not assign it; nothing is
+    stored then.
+    """
+    check_role_scope(role=role, office=office, municipality=municipality, county=county)
+    joint = role == Role.OFFICE_LEADER
+    now = timezone.now()
+    assignment = RoleAssignment(
+        user=user,
+        role=role,
+        office=office,
+        municipality=municipality,
+        county=county,
+        valid_from=now,
+        valid_to=valid_to,
+        proposed_by=proposer,
+        approved_at=None if joint else now,
+    )
+    assignment.full_clean()
+    assignment.save()
+    # Checked after saving, inside the transaction: the policy decides on the stored row
+    # exactly as it will for every later change, and a refusal rolls the row back.
+    if not RoleAssignment.objects.visible_to(proposer, "change").filter(pk=assignment.pk).exists():
+        raise ValidationError({"role": [_(NOT_ROLE_AUTHORITY)]})
+    if joint and any(
+        _approves_as(proposer, office, side, m) for side, m in leader_approvals_required(office)
+    ):
+        role_assignment_approve(approver=proposer, assignment=assignment)
+        assignment.refresh_from_db()
+    return assignment
+
+
+@transaction.atomic
+def role_assignment_approve(*, approver: User, assignment: RoleAssignment) -> RoleAssignment:
+    """Record one party's approval of a joint appointment; the last one puts it in force."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.approved_at is not None or assignment.role != Role.OFFICE_LEADER:
+        raise ValidationError({"approved_at": [_(NOT_PENDING)]})
+    party = next(
+        (
+            (side, municipality)
+            for side, municipality in pending_approvals(assignment)
+            if _approves_as(approver, assignment.office, side, municipality)
+        ),
+        None,
+    )
+    if party is None:
+        raise ValidationError({"approved_at": [_(NOT_AN_APPROVER)]})
+    side, municipality = party
+    RoleApproval.objects.create(
+        assignment=assignment, side=side, municipality=municipality, approved_by=approver
+    )
+    audit_record(
+        actor=approver,
+        action=AuditAction.ROLE_ASSIGNED,
+        office=assignment.office,
+        target=assignment,
+        details={"approval": side, "municipality": getattr(municipality, "number", None)},
+    )
+    if not pending_approvals(assignment):
+        assignment.approved_at = timezone.now()
+        assignment.valid_from = max(assignment.valid_from, assignment.approved_at)
+        assignment.save(update_fields=["approved_at", "valid_from"])  # syncs permissions
     return assignment

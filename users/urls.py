@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from users.views import audit, delegations, review
+from users.views import audit, delegations, review, roles
 
 app_name = "access"
 
@@ -14,6 +14,10 @@ urlpatterns = [
         delegations.delegation_revoke_view,
         name="delegation-revoke",
     ),
+    path("roller/", roles.role_list_view, name="role-list"),
+    path("roller/ny/", roles.role_create_view, name="role-create"),
+    path("roller/<int:pk>/godkjenn/", roles.role_approve_view, name="role-approve"),
+    path("roller/<int:pk>/avslutt/", roles.role_end_view, name="role-end"),
     path("logg/", audit.audit_event_list_view, name="audit-list"),
     path("gjennomgang/", review.access_overview_view, name="review-overview"),
     path("gjennomgang/<slug:code>/", review.access_review_view, name="review-office"),

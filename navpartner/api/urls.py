@@ -9,6 +9,7 @@ from reports.api.views import ReportViewSet
 from users.api.audit import AuditEventViewSet
 from users.api.delegations import DelegationViewSet
 from users.api.review import AccessReviewView
+from users.api.roles import RoleAssignmentViewSet
 from users.api.views import CurrentUserView, ObtainTokenView
 
 app_name = "api"
@@ -21,6 +22,7 @@ router.register("notes", OfficeNoteViewSet, basename="note")
 router.register("reports", ReportViewSet, basename="report")
 router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("role-assignments", RoleAssignmentViewSet, basename="role-assignment")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -9,6 +9,7 @@ import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from navpartner.sidedata import Side
 from users.access import get_visible_or_404
 from users.filters import AuditEventFilter, audit_event_list
 from users.models import AuditEvent
@@ -22,8 +23,16 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="The username as recorded; for a failed sign-in, the name that was tried.",
     )
-    office = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    office = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The office's code (such as `heimdal`); null for events of no office.",
+    )
     action_display = serializers.CharField(source="get_action_display", read_only=True)
+    # Blank for events of no one side (a sign-in, a role); the model field alone would make the
+    # schema promise one of the three sides.
+    side = serializers.ChoiceField(choices=Side.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = AuditEvent

@@ -93,7 +93,7 @@ class AccessReviewSerializer(serializers.Serializer):
     sides = AccessReviewSideSerializer(many=True)
 
 
-class ApiErrorSerializer(serializers.Serializer):
+class AccessReviewErrorSerializer(serializers.Serializer):
     """The API's one error shape (``navpartner/api/exceptions.py``)."""
 
     detail = serializers.CharField()
@@ -111,9 +111,9 @@ class AccessReviewView(APIView):
         parameters=[AccessReviewQuerySerializer],
         responses={
             200: AccessReviewSerializer,
-            400: OpenApiResponse(ApiErrorSerializer, description="No office given"),
+            400: OpenApiResponse(AccessReviewErrorSerializer, description="No office given"),
             404: OpenApiResponse(
-                ApiErrorSerializer, description="Unknown office, or not one you review"
+                AccessReviewErrorSerializer, description="Unknown office, or not one you review"
             ),
         },
     )

@@ -1,0 +1,140 @@
+"""``/api/v1/role-assignments/``: roles along the lines, with joint approval of office leaders."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from offices.models import County, Municipality, Office
+from users import access
+from users.models import Role, RoleAssignment, User
+from users.selectors import role_assignment_list
+from users.services import (
+    end_of_day,
+    pending_approvals,
+    role_assignment_approve,
+    role_assignment_end,
+    role_assignment_propose,
+)
+
+
+class PendingApprovalSerializer(serializers.Serializer):
+    side = serializers.CharField()
+    municipality = serializers.CharField(allow_null=True)
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    municipality = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    county = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    pending_approvals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RoleAssignment
+        fields = [
+            "id",
+            "user",
+            "role",
+            "office",
+            "municipality",
+            "county",
+            "valid_from",
+            "valid_to",
+            "proposed_by",
+            "approved_at",
+            "pending_approvals",
+        ]
+        read_only_fields = fields
+
+    @extend_schema(responses=PendingApprovalSerializer(many=True))
+    def get_pending_approvals(self, assignment) -> list[dict]:
+        if assignment.approved_at is not None:
+            return []
+        return [
+            {"side": side, "municipality": getattr(municipality, "number", None)}
+            for side, municipality in pending_approvals(assignment)
+        ]
+
+
+class RoleAssignmentCreateSerializer(serializers.Serializer):
+    user = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.filter(is_active=True)
+    )
+    role = serializers.ChoiceField(choices=Role.choices)
+    office = serializers.SlugRelatedField(
+        slug_field="code", queryset=Office.objects.all(), required=False, allow_null=True
+    )
+    municipality = serializers.SlugRelatedField(
+        slug_field="number",
+        queryset=Municipality.objects.valid_on(),
+        required=False,
+        allow_null=True,
+    )
+    county = serializers.SlugRelatedField(
+        slug_field="number", queryset=County.objects.all(), required=False, allow_null=True
+    )
+    valid_to = serializers.DateField(required=False, allow_null=True)
+
+
+class RoleAssignmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Roles the caller may see. POST assigns (or proposes an office leader); ``approve`` and
+    ``end`` follow the lines; a refusal is 400 naming ``role``, an unreachable role 404."""
+
+    serializer_class = RoleAssignmentSerializer
+    filterset_fields = ["role"]
+
+    def get_queryset(self):
+        return role_assignment_list(user=self.request.user)
+
+    def get_object(self):
+        return access.get_visible_or_404(
+            RoleAssignment.objects.all(), self.request.user, pk=self.kwargs["pk"]
+        )
+
+    @extend_schema(
+        request=RoleAssignmentCreateSerializer, responses={201: RoleAssignmentSerializer}
+    )
+    def create(self, request):
+        incoming = RoleAssignmentCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        valid_to = data.get("valid_to")
+        try:
+            assignment = role_assignment_propose(
+                proposer=request.user,
+                valid_to=end_of_day(valid_to) if valid_to else None,
+                **{
+                    key: data.get(key)
+                    for key in ("user", "role", "office", "municipality", "county")
+                },
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        body = RoleAssignmentSerializer(assignment).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: RoleAssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        try:
+            assignment = role_assignment_approve(
+                approver=request.user, assignment=self.get_object()
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        assignment.refresh_from_db()
+        return Response(RoleAssignmentSerializer(assignment).data)
+
+    @extend_schema(request=None, responses={200: RoleAssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        assignment = access.get_visible_or_404(
+            RoleAssignment.objects.all(), request.user, access.CHANGE, pk=pk
+        )
+        return Response(RoleAssignmentSerializer(role_assignment_end(assignment=assignment)).data)

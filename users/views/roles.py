@@ -1,0 +1,90 @@
+"""Pages for role administration: who holds which role, proposals, approvals, endings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from users import access
+from users.forms import RoleAssignmentForm
+from users.models import RoleAssignment
+from users.selectors import role_assignment_list
+from users.services import (
+    end_of_day,
+    pending_approvals,
+    role_assignment_approve,
+    role_assignment_end,
+    role_assignment_propose,
+)
+
+
+@login_required
+def role_list_view(request):
+    assignments = list(role_assignment_list(user=request.user)[:300])
+    manageable = set(
+        RoleAssignment.objects.visible_to(request.user, access.CHANGE)
+        .filter(pk__in=[a.pk for a in assignments])
+        .values_list("pk", flat=True)
+    )
+    for assignment in assignments:
+        assignment.pending = pending_approvals(assignment) if assignment.approved_at is None else []
+    return render(
+        request,
+        "users/role_list.html",
+        {"assignments": assignments, "manageable": manageable},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_create_view(request):
+    form = RoleAssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment = role_assignment_propose(
+                proposer=request.user,
+                user=data["user"],
+                role=data["role"],
+                office=data["office"],
+                municipality=data["municipality"],
+                county=data["county"],
+                valid_to=end_of_day(data["valid_to"]) if data["valid_to"] else None,
+            )
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            if assignment.approved_at is None:
+                messages.info(request, _("The appointment waits for the other party's approval."))
+            else:
+                messages.success(request, _("The role is assigned."))
+            return redirect("access:role-list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "users/role_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def role_approve_view(request, pk: int):
+    assignment = access.get_visible_or_404(RoleAssignment.objects.all(), request.user, pk=pk)
+    try:
+        role_assignment_approve(approver=request.user, assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your approval is recorded."))
+    return redirect("access:role-list")
+
+
+@login_required
+@require_POST
+def role_end_view(request, pk: int):
+    assignment = access.get_visible_or_404(
+        RoleAssignment.objects.all(), request.user, access.CHANGE, pk=pk
+    )
+    role_assignment_end(assignment=assignment)
+    messages.success(request, _("The role is ended."))
+    return redirect("access:role-list")
