@@ -75,7 +75,7 @@ def clock(monkeypatch):
     return Clock(monkeypatch)
 
 
-# --- who may grant -----------------------------------------------------------------------------
+# --- who may grant ---
 
 
 def test_municipal_executive_grants_municipal_data_of_offices_serving_the_municipality(
@@ -150,7 +150,7 @@ def test_no_delegation_to_oneself(people, heimdal):
     assert error.value.message_dict["grantee"] == [_(TO_ONESELF)]
 
 
-# --- lifecycle on a moving clock -----------------------------------------------------------------
+# --- lifecycle on a moving clock ---
 
 
 def test_lifecycle_before_start_active_after_end(people, heimdal, clock):
@@ -256,7 +256,7 @@ def test_refused_access_answers_404_and_is_audited(client, people, heimdal, demo
     assert denied.get().actor == people["kommune.heimdal"]
 
 
-# --- query counts ----------------------------------------------------------------------------------
+# --- query counts ---
 
 
 def test_visible_to_costs_one_query_however_many_offices_and_delegations(people, heimdal):
@@ -285,7 +285,7 @@ def test_visible_to_costs_one_query_however_many_offices_and_delegations(people,
     assert OfficeNote.objects.visible_to(user).filter(side="state").count() >= 16
 
 
-# --- pages and API -----------------------------------------------------------------------------------
+# --- pages and API ---
 
 
 def test_grant_and_revoke_through_the_pages(client, people, heimdal, demo_data):

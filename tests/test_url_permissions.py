@@ -1,0 +1,156 @@
+"""Every URL pattern and API route is covered by a permission test.
+
+The test walks the URL configuration. Each named route must appear in ``ROUTES`` below (or be
+deliberately public); a new page or endpoint without an entry fails here until someone decides
+what anonymous and unauthorised callers get. For each route:
+
+* anonymous: pages redirect to sign-in, API routes answer 401;
+* an unauthorised signed-in user (the other side, another office): 404 for object routes — the
+  same answer as for a missing object.
+"""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from offices.models import Office, OfficeNote
+from reports.models import ReportKind, ReportRequest
+from users.models import AuditEvent, RoleAssignment, User
+from users.services import delegation_grant
+
+# Reachable without signing in, on purpose.
+PUBLIC = {
+    "login",
+    "healthz",
+    "set_language",
+    "schema",
+    "api-docs",
+    "api:token",
+    "api:api-root",
+}
+
+
+def walk(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace == "admin":
+                continue  # Django's admin has its own sign-in; tested in test_project.py
+            yield from walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+@pytest.fixture
+def objects(demo_data):
+    heimdal = Office.objects.get(code="heimdal")
+    people = {user.username: user for user in User.objects.all()}
+    report = ReportRequest.objects.create(
+        kind=ReportKind.OFFICE_FACT_SHEET,
+        parameters={"office": "heimdal"},
+        requested_by=people["radmann.fauske"],
+    )
+    delegation = delegation_grant(
+        grantor=people["radmann.trondheim"],
+        grantee=people["stat.lerkendal"],
+        office=heimdal,
+        side="municipal",
+        level="view",
+        basis="delegasjonsvedtak 2026-09",
+        valid_to=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    return {
+        "code": "heimdal",
+        "note": OfficeNote.objects.get(office=heimdal, side="state").pk,
+        "report": report.pk,
+        "delegation": delegation.pk,
+        "role": RoleAssignment.objects.get(user=people["stat.heimdal"], office=heimdal).pk,
+        "event": AuditEvent.objects.filter(office=heimdal).first().pk,
+    }
+
+
+# route → (kwargs from the objects fixture, HTTP method, unauthorised user or None)
+# An unauthorised user is given where the route is about an object that user must not reach.
+ROUTES = {
+    "home": (lambda o: {}, "get", None),
+    "logout": (lambda o: {}, "post", None),
+    "offices:list": (lambda o: {}, "get", None),
+    "offices:detail": (lambda o: {"code": o["code"]}, "get", None),
+    "offices:notes": (lambda o: {"code": o["code"]}, "get", None),
+    "offices:note": (lambda o: {"code": o["code"], "pk": o["note"]}, "get", "kommune.heimdal"),
+    "offices:note-delete": (
+        lambda o: {"code": o["code"], "pk": o["note"]},
+        "post",
+        "kommune.heimdal",
+    ),
+    "reports:list": (lambda o: {}, "get", None),
+    "reports:detail": (lambda o: {"report_id": o["report"]}, "get", "radmann.saltdal"),
+    "reports:status": (lambda o: {"report_id": o["report"]}, "get", "radmann.saltdal"),
+    "reports:download": (lambda o: {"report_id": o["report"]}, "get", "radmann.saltdal"),
+    "access:delegation-list": (lambda o: {}, "get", None),
+    "access:delegation-create": (lambda o: {}, "get", "kommune.heimdal"),
+    "access:delegation-revoke": (lambda o: {"pk": o["delegation"]}, "post", "stat.lerkendal"),
+    "access:role-list": (lambda o: {}, "get", None),
+    "access:role-create": (lambda o: {}, "get", None),
+    "access:role-approve": (lambda o: {"pk": o["role"]}, "post", "kommune.lerkendal"),
+    "access:role-end": (lambda o: {"pk": o["role"]}, "post", "kommune.lerkendal"),
+    "access:audit-list": (lambda o: {}, "get", None),
+    "access:review-overview": (lambda o: {}, "get", None),
+    "access:review-office": (lambda o: {"code": o["code"]}, "get", "kommune.heimdal"),
+    "access:review-office-csv": (lambda o: {"code": o["code"]}, "get", "kommune.heimdal"),
+    "api:me": (lambda o: {}, "get", None),
+    "api:county-list": (lambda o: {}, "get", None),
+    "api:county-detail": (lambda o: {"number": "50"}, "get", None),
+    "api:municipality-list": (lambda o: {}, "get", None),
+    "api:municipality-detail": (lambda o: {"pk": 1}, "get", None),
+    "api:office-list": (lambda o: {}, "get", None),
+    "api:office-detail": (lambda o: {"code": o["code"]}, "get", None),
+    "api:note-list": (lambda o: {}, "get", None),
+    "api:note-detail": (lambda o: {"pk": o["note"]}, "get", "kommune.heimdal"),
+    "api:report-list": (lambda o: {}, "get", None),
+    "api:report-detail": (lambda o: {"pk": o["report"]}, "get", "radmann.saltdal"),
+    "api:report-download": (lambda o: {"pk": o["report"]}, "get", "radmann.saltdal"),
+    "api:delegation-list": (lambda o: {}, "get", None),
+    "api:delegation-detail": (lambda o: {"pk": o["delegation"]}, "get", "kommune.lerkendal"),
+    "api:delegation-revoke": (lambda o: {"pk": o["delegation"]}, "post", "stat.lerkendal"),
+    "api:role-assignment-list": (lambda o: {}, "get", None),
+    "api:role-assignment-detail": (lambda o: {"pk": o["role"]}, "get", "kommune.lerkendal"),
+    "api:role-assignment-approve": (lambda o: {"pk": o["role"]}, "post", "kommune.lerkendal"),
+    "api:role-assignment-end": (lambda o: {"pk": o["role"]}, "post", "kommune.lerkendal"),
+    "api:audit-event-list": (lambda o: {}, "get", None),
+    "api:audit-event-detail": (lambda o: {"pk": o["event"]}, "get", "kommune.lerkendal"),
+    "api:access-review": (lambda o: {}, "get", None),
+}
+
+
+def test_every_route_has_a_permission_entry():
+    names = set(walk(get_resolver().url_patterns))
+    missing = sorted(names - set(ROUTES) - PUBLIC)
+    assert not missing, f"routes without a permission test: {missing}"
+    stale = sorted(set(ROUTES) - names)
+    assert not stale, f"entries for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_anonymous_gets_nothing(name, objects):
+    kwargs, method, _unauthorised = ROUTES[name]
+    url = reverse(name, kwargs=kwargs(objects))
+    response = getattr(APIClient(), method)(url)
+    if name.startswith("api:"):
+        assert response.status_code == 401, (name, response.status_code)
+    else:
+        assert response.status_code == 302, (name, response.status_code)
+        assert response["Location"].startswith(reverse("login")), name
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_k, _m, user) in ROUTES.items() if user))
+def test_unauthorised_users_get_404(name, objects):
+    kwargs, method, username = ROUTES[name]
+    client = APIClient()
+    client.force_login(User.objects.get(username=username))
+    url = reverse(name, kwargs=kwargs(objects))
+    response = getattr(client, method)(url)
+    assert response.status_code == 404, (name, username, response.status_code)
