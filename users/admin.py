@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from users.models import (
     AuditEvent,
+    Delegation,
     OfficeGroupObjectPermission,
     OfficeUserObjectPermission,
+    RoleApproval,
     RoleAssignment,
     User,
 )
@@ -78,6 +80,43 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["office"]
     date_hierarchy = "at"
     show_full_result_count = False  # the log grows for ever; skip the second count
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RoleApproval)
+class RoleApprovalAdmin(admin.ModelAdmin):
+    """Approvals are given on the role pages; the admin only shows them."""
+
+    list_display = ["assignment", "side", "municipality", "approved_by", "approved_at"]
+    list_filter = ["side"]
+    search_fields = ["assignment__user__username", "approved_by__username"]
+    list_select_related = ["assignment__user", "municipality", "approved_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    """Delegations are granted and revoked on their pages (the service checks the authority
+    and writes the audit log); the admin shows them, read-only."""
+
+    list_display = ["grantee", "office", "side", "level", "valid_from", "valid_to", "revoked_at"]
+    list_filter = ["side", "level", "office__county"]
+    search_fields = ["grantee__username", "grantor__username", "office__name", "basis"]
+    list_select_related = ["grantee", "office"]
+    date_hierarchy = "valid_from"
 
     def has_add_permission(self, request):
         return False

@@ -25,12 +25,6 @@ from users.models import AuditAction, AuditEvent
 END_BEFORE_START = _("The end date is before the start date.")
 
 
-def audit_event_list(*, user) -> QuerySet[AuditEvent]:
-    """The audit events ``user`` may read (their own, and those of the offices they review),
-    newest first, with what the page and the API show of each."""
-    return AuditEvent.objects.visible_to(user).select_related("office").order_by("-at", "-id")
-
-
 def _office_choices(request) -> QuerySet[Office]:
     user = getattr(request, "user", None)
     return Office.objects.visible_to(user).order_by("name")

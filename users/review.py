@@ -151,6 +151,8 @@ class Person:
     name: str
     employer_side: str  # state, municipal, or "" for a technical operator
     employer: str  # the employing county or municipality, by name
+    # Lists are ordered by last name, then first name, as staff lists are in Norway.
+    sort_key: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def employer_side_label(self) -> str:
@@ -283,6 +285,7 @@ def _person(user) -> Person:
         name=user.get_full_name() or user.username,
         employer_side=user.employer_side,
         employer=employer.name if employer is not None else "",
+        sort_key=(user.last_name.casefold(), user.first_name.casefold(), user.username),
     )
 
 
@@ -307,8 +310,8 @@ def _basis(row: OfficeUserObjectPermission, level: str) -> Basis:
     )
 
 
-def _sort_key(person: Person) -> tuple:
-    return (person.name.casefold(), person.username)
+def _sort_key(person: Person) -> tuple[str, ...]:
+    return person.sort_key
 
 
 def access_review(

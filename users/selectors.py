@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from users.models import Delegation, RoleAssignment, User
+from users.models import AuditEvent, Delegation, RoleAssignment, User
 
 
 def active_role_assignments(*, user, at=None) -> QuerySet[RoleAssignment]:
@@ -42,3 +42,9 @@ def role_assignment_list(*, user) -> QuerySet[RoleAssignment]:
         .prefetch_related("approvals__municipality", "approvals__approved_by")
         .order_by("approved_at", "office__name", "role", "user__username")
     )
+
+
+def audit_event_list(*, user) -> QuerySet[AuditEvent]:
+    """The audit events ``user`` may read (their own, and those of the offices they review),
+    newest first, with what the page and the API show of each."""
+    return AuditEvent.objects.visible_to(user).select_related("office").order_by("-at", "-id")

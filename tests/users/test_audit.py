@@ -218,25 +218,50 @@ def test_page_shows_the_columns_in_local_time(client, events):
 
 def test_api_filters(events):
     director = "fylkesdirektor.trondelag"
-    assert api_ids(director, office="lerkendal") >= {events["lerkendal"].pk}
-    assert all(
-        e.office.code == "lerkendal"
-        for e in AuditEvent.objects.filter(pk__in=api_ids(director, office="lerkendal"))
+
+    def found(**params) -> list[AuditEvent]:
+        ids = api_ids(director, **params)
+        return list(AuditEvent.objects.filter(pk__in=ids).select_related("office"))
+
+    def check(params: dict, includes: str, excludes: str, holds) -> None:
+        rows = found(**params)
+        assert events[includes] in rows and events[excludes] not in rows, params
+        assert all(holds(row) for row in rows), params
+
+    check({"office": "lerkendal"}, "lerkendal", "heimdal", lambda e: e.office.code == "lerkendal")
+    check(
+        {"action": "delegation_granted"},
+        "granted",
+        "heimdal",
+        lambda e: e.action == "delegation_granted",
     )
-    assert api_ids(director, action="delegation_granted") == {events["granted"].pk}
-    assert api_ids(director, actor="radmann.trondheim") == {events["granted"].pk}
-    assert api_ids(director, actor="radmann") == set()  # exact, not a prefix
-    assert api_ids(director, side="state") == {events["lerkendal"].pk}
-    assert api_ids(director, search="2010-14") == {events["granted"].pk}
-    assert api_ids(director, search="LERKENDAL TEST") == {events["lerkendal"].pk}
-    assert events["heimdal"].pk in api_ids(director, search="kommune.heim")
-    assert api_ids(director, office="heimdal", side="municipal", action="data_created") == {
-        events["heimdal"].pk
-    }
-    body = api_as(director).get(API_URL, {"action": "delegation_granted"}).json()
+    check(
+        {"actor": "radmann.trondheim"},
+        "granted",
+        "lerkendal",
+        lambda e: e.actor_username == "radmann.trondheim",
+    )
+    check({"side": "state"}, "lerkendal", "heimdal", lambda e: e.side == "state")
+    check({"search": "2010-14"}, "granted", "lerkendal", lambda e: "2010-14" in e.basis)
+    check(
+        {"search": "KOMMUNE.HEIM"},
+        "heimdal",
+        "granted",
+        lambda e: "kommune.heim" in (e.actor_username + e.object_repr + e.basis).lower(),
+    )
+    assert found(actor="radmann") == []  # a username is exact, not a prefix
+    assert found(search="lerkendal test event") == [events["lerkendal"]]
+    combined = {"office": "heimdal", "side": "municipal", "actor": "kommune.heimdal"}
+    assert found(**combined, action="data_created") == [events["heimdal"]]
+
+    body = api_as(director).get(API_URL, {"search": BASIS, "actor": "radmann.trondheim"}).json()
     assert set(body) == {"count", "next", "previous", "results"}
-    assert body["results"][0]["office"] == "heimdal"
-    assert body["results"][0]["actor"] == "radmann.trondheim"
+    row = next(row for row in body["results"] if row["id"] == events["granted"].pk)
+    assert (row["office"], row["actor"], row["action"]) == (
+        "heimdal",
+        "radmann.trondheim",
+        "delegation_granted",
+    )
 
 
 def test_dates_are_whole_days_in_norwegian_time(client, demo_data):
@@ -249,6 +274,7 @@ def test_dates_are_whole_days_in_norwegian_time(client, demo_data):
             actor_username=leader.username,
             action=AuditAction.DATA_CHANGED,
             office=heimdal,
+            basis="date test",
         )
 
     late_on_10th = event_at(
@@ -261,7 +287,7 @@ def test_dates_are_whole_days_in_norwegian_time(client, demo_data):
     on_12th = event_at(datetime.datetime(2025, 3, 12, 0, 0, tzinfo=OSLO))
 
     def ids(**params):
-        return api_ids("leder.heimdal", action="data_changed", **params)
+        return api_ids("leder.heimdal", search="date test", **params)
 
     assert ids(date_from="2025-03-11", date_to="2025-03-11") == {early_on_11th.pk, end_of_11th.pk}
     assert ids(date_to="2025-03-10") == {late_on_10th.pk}
@@ -275,10 +301,14 @@ def test_dates_are_whole_days_in_norwegian_time(client, demo_data):
     assert len(ids(date_from="0001-01-01", date_to="9999-12-31")) == 4
 
 
-def test_page_filters_and_keeps_them_in_the_pagination(client, events):
-    shown = page_events(client, "radmann.trondheim", office="heimdal", action="delegation_granted")
-    assert shown == [events["granted"]]
-    shown = page_events(client, "radmann.trondheim", search="lerkendal test")
+def test_page_filters(client, events):
+    filters = {"office": "heimdal", "action": "data_created", "side": "municipal"}
+    shown = page_events(client, "radmann.trondheim", **filters, actor="kommune.heimdal")
+    assert shown == [events["heimdal"]]
+    shown = page_events(client, "radmann.trondheim", **filters)
+    assert events["heimdal"] in shown
+    assert all((e.office.code, e.action, e.side) == tuple(filters.values()) for e in shown)
+    shown = page_events(client, "radmann.trondheim", search="lerkendal test event")
     assert shown == [events["lerkendal"]]
 
 

@@ -11,8 +11,9 @@ from rest_framework import serializers, viewsets
 
 from navpartner.sidedata import Side
 from users.access import get_visible_or_404
-from users.filters import AuditEventFilter, audit_event_list
+from users.filters import AuditEventFilter
 from users.models import AuditEvent
+from users.selectors import audit_event_list
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

@@ -19,7 +19,9 @@ class DelegationSerializer(serializers.ModelSerializer):
     grantor = serializers.SlugRelatedField(slug_field="username", read_only=True)
     grantee = serializers.SlugRelatedField(slug_field="username", read_only=True)
     office = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    revoked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    revoked_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     ends_at = serializers.DateTimeField(read_only=True)
     active = serializers.SerializerMethodField()
 

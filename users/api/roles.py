@@ -27,10 +27,14 @@ class PendingApprovalSerializer(serializers.Serializer):
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    municipality = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    county = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    municipality = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
+    county = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    proposed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     pending_approvals = serializers.SerializerMethodField()
 
     class Meta:

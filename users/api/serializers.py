@@ -3,10 +3,12 @@ from rest_framework import serializers
 from users.models import RoleAssignment, User
 
 
-class RoleAssignmentSerializer(serializers.ModelSerializer):
-    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    municipality = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    county = serializers.SlugRelatedField(slug_field="number", read_only=True)
+class ActiveRoleSerializer(serializers.ModelSerializer):
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    municipality = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
+    county = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
 
     class Meta:
         model = RoleAssignment
@@ -14,9 +16,13 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
 
 
 class CurrentUserSerializer(serializers.ModelSerializer):
-    employer_county = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    employer_municipality = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    roles = RoleAssignmentSerializer(many=True, read_only=True)
+    employer_county = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
+    employer_municipality = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
+    roles = ActiveRoleSerializer(many=True, read_only=True)
 
     class Meta:
         model = User

@@ -5,7 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from users.filters import AuditEventFilter, audit_event_list
+from users.filters import AuditEventFilter
+from users.selectors import audit_event_list
 
 EVENTS_PER_PAGE = 50
 

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from offices.filters import OfficeFilter
-from users.review import LINE_SIDES, SideAccess, access_overview, access_review
+from offices.models import County, Municipality
+from offices.selectors import current_memberships
+from users.review import (
+    LINE_SIDES,
+    SideAccess,
+    access_overview,
+    access_review,
+    reviewable_offices,
+)
 
 # The CSV is made for Excel with Norwegian settings, where the list separator is ";" (the comma
 # is the decimal mark), and Excel takes a file without a byte order mark for the local 8-bit
@@ -31,6 +39,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def access_overview_view(request):
     """The offices the user reviews, with counts; directors may narrow by county or municipality."""
     form = OfficeFilter(request.GET, request=request).form
+    # Offer only the counties and municipalities of the offices in reach; any other is invalid.
+    reach = reviewable_offices(request.user)
+    form.fields["county"].queryset = County.objects.filter(offices__in=reach).distinct()
+    form.fields["municipality"].queryset = Municipality.objects.valid_on().filter(
+        pk__in=current_memberships().filter(office__in=reach).values("municipality")
+    )
     if not form.is_valid():
         # An unknown county or municipality: say which field, show no misleading list.
         return render(

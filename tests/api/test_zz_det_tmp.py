@@ -1,0 +1,217 @@
+"""Property-based API tests: schemathesis fuzzes /api/v1/ against its own OpenAPI schema.
+
+What this protects against:
+
+- a server error (500) on any request, whether its data fits the schema or deliberately not;
+- answers the schema does not describe: an undocumented status code, content type, or a JSON
+  body that does not validate against the response schema. The schema is the contract clients
+  are generated from, so drift between drf-spectacular's output and what the views really
+  answer breaks them even when every view "works".
+
+The schema is loaded from ``/api/schema/`` and every request is sent to
+``navpartner.wsgi.application`` in-process (no server), signed in with a real token of the demo
+user ``radmann.fauske``. Each test seeds the demo data once and fuzzes its operations one
+subtest each, inside the test's database transaction. Every GET operation is covered, new ones
+included, and so is queueing a report; the token endpoint (anonymous, throttled) and the other
+writes are left out. The run is bounded and deterministic: few examples, derandomized, a fixed
+seed and no example database, so that CI is not flaky.
+
+Known bugs are switched off one operation/check at a time below, each with its reason: fix the
+bug, delete the line, and the check is back.
+
+(Why not ``schemathesis.pytest.from_fixture`` or ``schema.parametrize()``: the first fails under
+pytest 9, which no longer has ``Node._nodeid``; the second needs the schema at collection time,
+when the database — which the schema view opens, ATOMIC_REQUESTS — is not there, and makes one
+test per operation, each seeding the demo data again.)
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from rest_framework.test import APIClient
+from schemathesis import GenerationMode
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from navpartner.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+# Operation label -> checks switched off for it, each naming its bug. Re-enable once fixed.
+KNOWN_BUGS = {
+    # BUG: a report's download_url is null until it is done, where the schema says a non-null
+    # URI (@extend_schema_field(OpenApiTypes.URI) on get_download_url drops the `| None`, in
+    # reports/api/serializers.py).
+    "GET /api/v1/reports/": {response_schema_conformance},
+    "GET /api/v1/reports/{id}/": {response_schema_conformance},
+    "POST /api/v1/reports/": {response_schema_conformance},
+    # BUG: /notes/ answers a page {"count", "next", "previous", "results"}, where the schema
+    # says a bare array (OfficeNoteViewSet in offices/api/notes.py is a plain ViewSet that
+    # paginates by hand, so drf-spectacular cannot tell that it is paginated).
+    "GET /api/v1/notes/": {response_schema_conformance},
+}
+
+# BUG: most operations document only their success status, yet answer 400 (a filter value or
+# body field that is not valid) and 404 (an unknown object, a page past the end) in the
+# documented {"detail", "errors"} shape. Until the schema says so, status_code_conformance is
+# skipped for exactly these two statuses; any other undocumented status (401, 403, 405, a 200
+# where 202 is documented, ...) still fails.
+UNDOCUMENTED_ERROR_STATUSES = {400, 404}
+
+# BUG: GET /api/v1/reports/<not a UUID>/ (e.g. /api/v1/reports/0/) and .../download/ answer
+# 500: users.access.get_visible_or_404 catches ValueError/TypeError, but UUIDField raises
+# django.core.exceptions.ValidationError for a malformed id. Left out of the invalid-input
+# fuzzing only; with valid ids they are fuzzed by the other tests.
+SERVER_ERROR_BUGS = {"GET /api/v1/reports/{id}/", "GET /api/v1/reports/{id}/download/"}
+
+QUEUE_REPORT = "POST /api/v1/reports/"
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": 20240601,
+        "generation": {
+            "deterministic": True,
+            "database": "none",
+            # The token header is added to every call; no made-up session cookies on top.
+            "with-security-parameters": False,
+        },
+    }
+)
+
+HYPOTHESIS = settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture
+def auth(demo_data):
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "radmann.fauske", "password": demo_data}
+    )
+    assert response.status_code == 200
+    return {"Authorization": f"Token {response.json()['token']}"}
+
+
+@pytest.fixture
+def api_schema(db):
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=CONFIG)
+
+
+def operations(api_schema, labels=None, *, method=None):
+    """The schema's operations with the given labels or method, in a stable order."""
+    found = [result.ok() for result in api_schema.get_all_operations()]
+    return sorted(
+        (
+            operation
+            for operation in found
+            if (labels is None or operation.label in labels)
+            and (method is None or operation.method.upper() == method)
+        ),
+        key=lambda operation: operation.label,
+    )
+
+
+def call_and_validate(case, auth):
+    response = case.call(headers=auth)
+    import sys; print("\nSTAT", case.operation.label, repr(case.path_parameters), repr(case.query), repr(case.body)[:300], response.status_code, file=sys.stderr)
+    excluded = set(KNOWN_BUGS.get(case.operation.label, ()))
+    if response.status_code in UNDOCUMENTED_ERROR_STATUSES:
+        excluded.add(status_code_conformance)
+    checks = [check for check in CHECKS if check not in excluded]
+    case.validate_response(response, checks=checks, headers=auth)
+    return response
+
+
+def fuzz(subtests, operation, mode, test):
+    """Run ``test`` on generated cases of one operation, as a subtest named after it."""
+
+    @HYPOTHESIS
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case):
+        test(case)
+
+    with subtests.test(msg=f"{operation.label} ({mode.value})"):
+        run()
+
+
+def test_reads_conform_to_the_schema(api_schema, auth, subtests):
+    reads = operations(api_schema, method="GET")
+    assert len(reads) >= 10  # every GET of the API, new ones included
+
+    def test(case):
+        call_and_validate(case, auth)
+
+    for operation in reads:
+        fuzz(subtests, operation, GenerationMode.POSITIVE, test)
+
+
+def test_queueing_a_report_is_202_or_400(api_schema, auth, subtests):
+    def test(case):
+        response = call_and_validate(case, auth)
+        assert response.status_code in (202, 400), response.text
+
+    for operation in operations(api_schema, {QUEUE_REPORT}):
+        fuzz(subtests, operation, GenerationMode.POSITIVE, test)
+
+
+def test_invalid_input_is_never_a_server_error(api_schema, auth, subtests):
+    def test(case):
+        response = case.call(headers=auth)
+        import sys; print("\nSTAT", case.operation.label, repr(case.path_parameters), repr(case.query), repr(case.body)[:300], response.status_code, file=sys.stderr)
+        case.validate_response(response, checks=[not_a_server_error], headers=auth)
+        assert response.status_code < 500, response.text
+
+    in_scope = operations(api_schema, method="GET") + operations(api_schema, {QUEUE_REPORT})
+    for operation in in_scope:
+        raw = operation.definition.raw
+        takes_input = raw.get("parameters") or raw.get("requestBody")
+        if takes_input and operation.label not in SERVER_ERROR_BUGS:
+            fuzz(subtests, operation, GenerationMode.NEGATIVE, test)
+
+
+def test_known_objects(api_schema, auth, django_capture_on_commit_callbacks):
+    """Random data seldom names an existing office or report, so the success answers of those
+    operations get the same checks here, on real demo objects and one real report."""
+
+    def check(label, **data):
+        case = api_schema.find_operation_by_label(label).Case(**data)
+        return call_and_validate(case, auth)
+
+    check("GET /api/v1/me/")
+    check("GET /api/v1/counties/{number}/", path_parameters={"number": "18"})
+    check("GET /api/v1/municipalities/", query={"county": "18", "valid_on": "2024-06-01"})
+    check(
+        "GET /api/v1/offices/", query={"county": "18", "municipality": "1841", "search": "salten"}
+    )
+    check("GET /api/v1/offices/{code}/", path_parameters={"code": "indre-salten"})
+    with django_capture_on_commit_callbacks() as callbacks:
+        queued = check(
+            QUEUE_REPORT,
+            body={"kind": "office_fact_sheet", "parameters": {"office": "indre-salten"}},
+            media_type="application/json",
+        )
+    assert queued.status_code == 202, queued.text
+    report = {"id": queued.json()["id"]}
+    check("GET /api/v1/reports/{id}/", path_parameters=report)
+    assert check("GET /api/v1/reports/").json()["count"] == 1
+    for callback in callbacks:
+        callback()  # the commit the test transaction never makes: render the PDF (eager Celery)
+    assert check("GET /api/v1/reports/{id}/", path_parameters=report).json()["status"] == "done"
+    download = check("GET /api/v1/reports/{id}/download/", path_parameters=report)
+    assert download.status_code == 200
+    assert download.content.startswith(b"%PDF")
