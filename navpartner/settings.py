@@ -215,6 +215,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "navpartner.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SideEnum": "navpartner.sidedata.Side",
         "DelegableSideEnum": "navpartner.sidedata.DELEGABLE_SIDE_CHOICES",

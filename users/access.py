@@ -25,6 +25,7 @@ the audit log. Reads of the other side's data made only through a delegation are
 import datetime
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -109,8 +110,8 @@ def get_visible_or_404(queryset: QuerySet, user, action: str = VIEW, **lookup) -
     """One object ``user`` may ``action``, or 404 whether it is missing or only forbidden."""
     try:
         return restrict(queryset, user, action).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as missing:
-        # ValueError/TypeError: a malformed id (not a UUID, say) is as unknown as a missing one.
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError) as missing:
+        # A malformed id (not a UUID, say) is as unknown as a missing one.
         _record_denial(queryset, user, action, lookup)
         raise Http404 from missing
 
@@ -122,7 +123,7 @@ def _record_denial(queryset: QuerySet, user, action: str, lookup: dict) -> None:
 
     try:
         target = queryset.model._default_manager.filter(**lookup).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):
         return
     if target is None or not is_signed_in(user):
         return

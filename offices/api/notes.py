@@ -1,7 +1,7 @@
 """``/api/v1/notes/``: an office's notes, one side each, behind the access policy."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -49,11 +49,14 @@ class OfficeNoteUpdateSerializer(serializers.Serializer):
     )
 
 
-class OfficeNoteViewSet(viewsets.ViewSet):
+class OfficeNoteViewSet(viewsets.GenericViewSet):
     """Notes the caller may see. Writing follows the side rules: 400 naming ``side`` if not."""
 
     serializer_class = OfficeNoteSerializer
-    queryset = OfficeNote.objects.none()  # for the schema; reads go through the selectors
+    filter_backends = []  # the two filters below are checked by hand, with clear errors
+
+    def get_queryset(self):
+        return office_note_list(user=self.request.user)
 
     def _list_queryset(self):
         notes = office_note_list(user=self.request.user)
@@ -67,14 +70,16 @@ class OfficeNoteViewSet(viewsets.ViewSet):
             notes = notes.filter(side=side)
         return notes
 
-    @extend_schema(responses={200: OfficeNoteSerializer(many=True)})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("office", str, description="Office code"),
+            OpenApiParameter("side", str, enum=Side.values),
+        ]
+    )
     def list(self, request):
-        from navpartner.api.pagination import StandardPagination
-
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(self._list_queryset(), request, view=self)
+        page = self.paginate_queryset(self._list_queryset())
         access.record_delegated_reads(request.user, page)
-        return paginator.get_paginated_response(OfficeNoteSerializer(page, many=True).data)
+        return self.get_paginated_response(OfficeNoteSerializer(page, many=True).data)
 
     @extend_schema(responses={200: OfficeNoteSerializer})
     def retrieve(self, request, pk=None):
