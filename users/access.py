@@ -69,13 +69,18 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     return policy(queryset, user, action)
 
 
-def _permission_rows(user, at: datetime.datetime | None = None):
+def permission_rows_in_force(at: datetime.datetime | None = None) -> QuerySet:
+    """Everyone's per-side office permissions in force at ``at`` (``from <= at < to``)."""
     from users.models import OfficeUserObjectPermission
 
     at = at or timezone.now()
-    return OfficeUserObjectPermission.objects.filter(user=user, valid_from__lte=at).filter(
+    return OfficeUserObjectPermission.objects.filter(valid_from__lte=at).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=at)
     )
+
+
+def _permission_rows(user, at: datetime.datetime | None = None) -> QuerySet:
+    return permission_rows_in_force(at).filter(user=user)
 
 
 def _codename(action: str, side: str) -> str:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from navpartner.sidedata import Side
 from offices.models import County, Municipality, Office
 from offices.selectors import offices_serving
-from users.access import REVIEWER_ROLES, is_signed_in, offices_reached
+from users.access import REVIEWER_ROLES, is_signed_in, offices_reached, permission_rows_in_force
 from users.models import (
     DelegationLevel,
     EmployerSide,
@@ -269,12 +269,11 @@ def _rows_in_force(at: datetime.datetime) -> QuerySet[OfficeUserObjectPermission
     The same rows ``users.access`` enforces (``valid_from <= at < valid_to``, open end allowed);
     an inactive account gets nothing from them (``users.access.is_signed_in``), so it is left out.
     """
-    return OfficeUserObjectPermission.objects.filter(
-        valid_from__lte=at,
+    return permission_rows_in_force(at).filter(
         user__is_active=True,
         permission__content_type__app_label="offices",
         permission__codename__in=list(CODENAMES),
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at))
+    )
 
 
 def _person(user) -> Person:
