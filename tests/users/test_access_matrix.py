@@ -179,3 +179,17 @@ def test_inactive_user_gets_nothing(world):
     user.is_active = False
     user.save()
     assert not OfficeNote.objects.visible_to(user).exists()
+
+
+def test_demo_municipal_staff_sees_no_state_data_and_nothing_of_another_office(demo_data):
+    """The issue's own check, on the demo data: kommune.heimdal at Heimdal and Lerkendal."""
+    from offices.models import Office
+    from users.models import User
+
+    kommune = User.objects.get(username="kommune.heimdal")
+    leader = User.objects.get(username="leder.heimdal")
+    lerkendal = Office.objects.get(code="lerkendal")
+    for side in SIDES:
+        OfficeNote.objects.create(office=lerkendal, side=side, title=side, created_by=leader)
+    visible = set(OfficeNote.objects.visible_to(kommune).values_list("office__code", "side"))
+    assert visible == {("heimdal", "municipal"), ("heimdal", "joint")}
