@@ -10,6 +10,8 @@ import shutil
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from navpartner.celery import app as celery_app
 
@@ -33,6 +35,29 @@ def _test_settings(request, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # throttling counts live in the cache; no test inherits another's
+
+
+def wsgi_application_for_tests(environ, start_response):
+    """The project's WSGI app, for tools that call it in-process (schemathesis).
+
+    Like Django's test client, it keeps the app from closing the test's database connection
+    at the start and end of each request: on PostgreSQL that would end the test's transaction.
+    """
+    from navpartner.wsgi import application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = application(environ, start_response)
+        try:
+            body = b"".join(response)
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return [body]
 
 
 @pytest.fixture(autouse=True)

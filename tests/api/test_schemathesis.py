@@ -37,7 +37,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from navpartner.wsgi import application
+from tests.conftest import wsgi_application_for_tests
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,9 @@ def auth(demo_data):
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=CONFIG)
+    return schemathesis.openapi.from_wsgi(
+        "/api/schema/?format=json", wsgi_application_for_tests, config=CONFIG
+    )
 
 
 def operations(api_schema, labels=None, *, method=None):

@@ -549,13 +549,13 @@ def test_api_answers_match_the_openapi_schema(demo_data, query, status):
         status_code_conformance,
     )
 
-    from navpartner.wsgi import application
+    from tests.conftest import wsgi_application_for_tests
 
     document = json.loads(
         OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True))
     )
     schema = schemathesis.openapi.from_dict(document)
-    schema.app = application
+    schema.app = wsgi_application_for_tests
     grant_municipal_view()  # a delegation, so that a basis with an end date is in the answer
     token, _created = Token.objects.get_or_create(user=user("fylkesdirektor.trondelag"))
     auth = {"Authorization": f"Token {token.key}"}
