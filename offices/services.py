@@ -78,8 +78,8 @@ def office_municipality_add(
 # --- Office notes: the simplest side data -----------------------------------------------------
 
 NOTE_SIDE_NOT_PERMITTED = gettext_noop(
-    "You cannot write %(side)s data for %(office)s. Neither side can change the other's data "
-    "without a delegation."
+    "You cannot change this side's data for %(office)s. Neither side can change the other's "
+    "data without a delegation."
 )
 NOTE_CHANGED_MEANWHILE = gettext_noop(
     "Someone else changed this note after you opened it. Reload it and make your change again."
@@ -87,16 +87,10 @@ NOTE_CHANGED_MEANWHILE = gettext_noop(
 
 
 def _check_may_write(*, user, office: Office, side: str) -> None:
-    from navpartner.sidedata import Side
     from users.access import CHANGE, can_access_side
 
     if not can_access_side(user, CHANGE, office, side):
-        raise ValidationError(
-            {
-                "side": _(NOTE_SIDE_NOT_PERMITTED)
-                % {"side": Side(side).label.lower(), "office": office.name}
-            }
-        )
+        raise ValidationError({"side": _(NOTE_SIDE_NOT_PERMITTED) % {"office": office.name}})
 
 
 @transaction.atomic

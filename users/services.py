@@ -25,7 +25,8 @@ from users.models import (
     User,
 )
 
-WRONG_SCOPE = gettext_noop("This role is given for %(kind)s, and nothing else.")
+WRONG_SCOPE = gettext_noop("This role is given for %(kind)s: choose one, and nothing else.")
+NATIONAL_SCOPE = gettext_noop("This role is national: leave office, municipality and county empty.")
 
 
 @transaction.atomic
@@ -73,12 +74,14 @@ def check_role_scope(*, role: str, office, municipality, county) -> None:
     if (kind and scope is None) or any(
         value is not None for name, value in given.items() if name != kind
     ):
+        if kind is None:
+            raise ValidationError({"role": [_(NATIONAL_SCOPE)]})
         label = {
             "office": _("an office"),
             "municipality": _("a municipality"),
             "county": _("a county"),
-        }.get(kind, _("none (national)"))
-        raise ValidationError({kind or "role": [_(WRONG_SCOPE) % {"kind": label}]})
+        }[kind]
+        raise ValidationError({kind: [_(WRONG_SCOPE) % {"kind": label}]})
 
 
 @transaction.atomic

@@ -67,13 +67,8 @@ def delegation_create_view(request):
         else:
             messages.success(
                 request,
-                _("%(grantee)s can now %(level)s the %(side)s data of %(office)s.")
-                % {
-                    "grantee": delegation.grantee,
-                    "level": delegation.get_level_display().lower(),
-                    "side": delegation.get_side_display().lower(),
-                    "office": delegation.office,
-                },
+                _("The delegation to %(grantee)s for %(office)s is granted and holds at once.")
+                % {"grantee": delegation.grantee, "office": delegation.office},
             )
             return redirect("access:delegation-list")
     status = 400 if request.method == "POST" else 200
