@@ -292,13 +292,39 @@ def describe(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize(
-    "path",
-    ["/logg-inn/", "/", "/kontorer/", "/kontorer/indre-salten/"],
-    ids=["sign-in", "front-page", "office-list", "office-detail"],
+    ("path", "username"),
+    [
+        ("/logg-inn/", None),
+        ("/", "radmann.fauske"),
+        ("/kontorer/", "radmann.fauske"),
+        ("/kontorer/indre-salten/", "radmann.fauske"),
+        ("/kontorer/heimdal/notater/", "leder.heimdal"),
+        ("/tilgang/delegeringer/", "radmann.trondheim"),
+        ("/tilgang/delegeringer/ny/", "radmann.trondheim"),
+        ("/tilgang/roller/", "fylkesdirektor.trondelag"),
+        ("/tilgang/roller/ny/", "fylkesdirektor.trondelag"),
+        ("/tilgang/logg/", "leder.heimdal"),
+        ("/tilgang/gjennomgang/", "fylkesdirektor.trondelag"),
+        ("/tilgang/gjennomgang/heimdal/", "leder.heimdal"),
+    ],
+    ids=[
+        "sign-in",
+        "front-page",
+        "office-list",
+        "office-detail",
+        "notes",
+        "delegations",
+        "delegation-form",
+        "roles",
+        "role-form",
+        "audit-log",
+        "review-overview",
+        "review-office",
+    ],
 )
-def test_axe_finds_no_serious_violations(page, sign_in, path):
-    if path != "/logg-inn/":
-        sign_in("radmann.fauske")
+def test_axe_finds_no_serious_violations(page, sign_in, path, username):
+    if username:
+        sign_in(username)
     page.goto(path)
     expect(page).to_have_url(path_is(path))
     violations = axe_violations(page)
@@ -333,3 +359,46 @@ def test_language_switch_to_english_and_back(page, sign_in):
         page.locator("form:has(#language-select) button[type=submit]").click()
     expect(page).to_have_url(path_is("/kontorer/indre-salten/"))
     expect(page.locator("html")).to_have_attribute("lang", "nb")
+
+
+# --- 7. A delegation, end to end ---
+
+
+def test_a_delegation_opens_municipal_data_to_a_state_employee_until_revoked(page, sign_in):
+    """radmann.trondheim delegates view of Heimdal's municipal data to stat.lerkendal, who then
+    sees the municipal note; after the revocation it is gone again."""
+
+    def as_user(username):
+        page.context.clear_cookies()  # a new session: the sign-in page skips signed-in users
+        sign_in(username)
+
+    as_user("stat.lerkendal")
+    page.goto("/kontorer/heimdal/notater/")
+    expect(page.locator("tr[data-side=municipal]")).to_have_count(0)
+
+    as_user("radmann.trondheim")
+    page.goto("/tilgang/delegeringer/ny/")
+    page.select_option("select[name=grantee]", "stat.lerkendal")
+    page.select_option("select[name=office]", "heimdal")
+    page.select_option("select[name=side]", "municipal")
+    page.select_option("select[name=level]", "view")
+    page.fill("input[name=basis]", "delegasjonsvedtak 2026-11")
+    page.fill("input[name=valid_to]", "31.12.2026")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(path_is("/tilgang/delegeringer/"))
+    row = page.locator("tr", has_text="delegasjonsvedtak 2026-11")
+    expect(row).to_have_count(1)
+
+    as_user("stat.lerkendal")
+    page.goto("/kontorer/heimdal/notater/")
+    expect(page.locator("tr[data-side=municipal]")).to_have_count(1)
+
+    as_user("radmann.trondheim")
+    page.goto("/tilgang/delegeringer/")
+    with page.expect_navigation():
+        page.locator("tr", has_text="delegasjonsvedtak 2026-11").locator("button").click()
+
+    as_user("stat.lerkendal")
+    page.goto("/kontorer/heimdal/notater/")
+    expect(page.locator("tr[data-side=municipal]")).to_have_count(0)
