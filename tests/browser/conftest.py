@@ -142,9 +142,3 @@ def sign_in(page: Page, demo_data: str):
         return page
 
     return _sign_in
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """A cheap hasher: each demo user's password and each sign-in would otherwise cost ~1 s."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

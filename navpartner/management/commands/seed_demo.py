@@ -152,6 +152,6 @@ class Command(BaseCommand):
         return (
             f"Demo data ready: {len(demo.OFFICES)} offices, {len(usernames)} users.\n"
             f"Sign in at http://127.0.0.1:8000/ as one of: {', '.join(usernames)}\n"
-            f"(and {others} more office staff: stat.<office> / kommune.<office>)\n"
+            f"(and {others} more: office staff stat.<office> / kommune.<office>, stat2-4.heimdal)\n"
             f"Password for all of them: {shown}"
         )
