@@ -19,9 +19,10 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from offices.models import County, Municipality, Office, OfficeMunicipality
+from navpartner.sidedata import Side
+from offices.models import County, Municipality, Office, OfficeMunicipality, OfficeNote
 from offices.selectors import office_list
-from users.models import EmployerSide, User
+from users.models import EmployerSide, Role, RoleAssignment, User
 
 NATIONAL_OFFICES = 264
 
@@ -70,6 +71,26 @@ class Command(BaseCommand):
                     lambda: client.get("/kontorer/", {"county": "50"}),
                     "Office rows (bare)",
                 ),
+                (
+                    # The rows the director may see, selected directly: what the policy costs.
+                    "Note rows, same set (bare)",
+                    lambda: list(
+                        OfficeNote.objects.filter(
+                            office__county__number="50", side__in=[Side.STATE, Side.JOINT]
+                        )
+                    ),
+                    None,
+                ),
+                (
+                    "OfficeNote.objects.visible_to (access policy)",
+                    lambda: list(OfficeNote.objects.visible_to(user)),
+                    "Note rows, same set (bare)",
+                ),
+                (
+                    "GET /api/v1/notes/?page_size=500",
+                    lambda: client.get("/api/v1/notes/", {"page_size": 500}),
+                    "Note rows, same set (bare)",
+                ),
             ]
             self.report(rows, repeat)
             transaction.set_rollback(True)
@@ -106,11 +127,21 @@ class Command(BaseCommand):
                     )
                 )
         OfficeMunicipality.objects.bulk_create(memberships)
-        return User.objects.create(
+        author = User.objects.create(username="benchmark-author", employer_side="")
+        OfficeNote.objects.bulk_create(
+            OfficeNote(office=office, side=side, title=f"{side} {n}", created_by=author)
+            for n, office in enumerate(Office.objects.all())
+            for side in Side.values
+        )
+        trondelag = County.objects.get(number="50")
+        user = User.objects.create(
             username="benchmark-user",
             employer_side=EmployerSide.STATE,
-            employer_county=counties[0],
+            employer_county=trondelag,
         )
+        # A county director: the policy's widest ordinary reach (every office of the county).
+        RoleAssignment.objects.create(user=user, role=Role.COUNTY_DIRECTOR, county=trondelag)
+        return user
 
     def report(self, rows: list[tuple[str, Callable, str | None]], repeat: int) -> None:
         medians: dict[str, float] = {}
