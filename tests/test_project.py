@@ -218,3 +218,35 @@ def test_benchmark_command_reports_ratios_and_leaves_nothing(demo_data):
     assert any("GET /api/v1/offices/" in line for line in lines)
     assert not Office.objects.filter(code__startswith="benchmark-").exists()
     assert not User.objects.filter(username="benchmark-user").exists()
+
+
+@pytest.mark.django_db
+def test_sign_in_is_refused_after_repeated_failures(client, demo_data, settings):
+    from users.forms import too_many_failures_message
+
+    for _attempt in range(settings.SIGN_IN_MAX_FAILURES):
+        client.post("/logg-inn/", {"username": "leder.heimdal", "password": "wrong"})
+    refused = client.post("/logg-inn/", {"username": "leder.heimdal", "password": demo_data})
+    assert refused.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert refused.context["form"].non_field_errors() == [too_many_failures_message()]
+    # Someone else, from the same address, is not locked out.
+    assert client.login(username="stat.heimdal", password=demo_data)
+    # A name that does not exist gets the same treatment: no hint who has an account.
+    client.logout()
+    for _attempt in range(settings.SIGN_IN_MAX_FAILURES):
+        client.post("/logg-inn/", {"username": "finnes.ikke", "password": "wrong"})
+    unknown = client.post("/logg-inn/", {"username": "finnes.ikke", "password": "x"})
+    assert unknown.context["form"].non_field_errors() == [too_many_failures_message()]
+
+
+@pytest.mark.django_db
+def test_a_successful_sign_in_clears_the_count(client, demo_data, settings):
+    for _attempt in range(settings.SIGN_IN_MAX_FAILURES - 1):
+        client.post("/logg-inn/", {"username": "leder.heimdal", "password": "wrong"})
+    client.post("/logg-inn/", {"username": "leder.heimdal", "password": demo_data})
+    assert "_auth_user_id" in client.session
+    client.logout()
+    client.post("/logg-inn/", {"username": "leder.heimdal", "password": "wrong"})
+    ok = client.post("/logg-inn/", {"username": "leder.heimdal", "password": demo_data})
+    assert ok.status_code == 302

@@ -1,4 +1,9 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from navpartner.sidedata import DELEGABLE_SIDE_CHOICES
@@ -67,3 +72,43 @@ class RoleAssignmentForm(forms.Form):
         required=False,
         input_formats=["%d.%m.%Y", "%Y-%m-%d"],
     )
+
+
+TOO_MANY_FAILURES = gettext_noop(
+    "Too many failed sign-ins. Wait %(minutes)s minutes and try again, or contact your "
+    "administrator."
+)
+
+
+def too_many_failures_message() -> str:
+    return gettext(TOO_MANY_FAILURES) % {"minutes": settings.SIGN_IN_LOCKOUT_SECONDS // 60}
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, refusing further attempts after repeated failures.
+
+    Counted per username and client address in the cache, so guessing one person's password is
+    slowed down without letting anyone lock another person out from everywhere. The message is
+    the same whether the username exists or not.
+    """
+
+    def _failure_key(self) -> str:
+        username = (self.data.get("username") or "").strip().lower()
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        return f"sign-in-failures:{address}:{username}"
+
+    def clean(self):
+        key = self._failure_key()
+        if cache.get(key, 0) >= settings.SIGN_IN_MAX_FAILURES:
+            raise ValidationError(too_many_failures_message(), code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            cache.add(key, 0, settings.SIGN_IN_LOCKOUT_SECONDS)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, settings.SIGN_IN_LOCKOUT_SECONDS)
+            raise
+        cache.delete(key)
+        return cleaned

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from offices.selectors import office_list
 from reports.selectors import report_list
+from users.forms import ThrottledAuthenticationForm
 from users.selectors import active_role_assignments
 
 RECENT_REPORTS = 5
@@ -16,6 +17,7 @@ class SignInView(auth_views.LoginView):
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
 
 
 class SignOutView(auth_views.LogoutView):
