@@ -132,10 +132,12 @@ def _record_denial(queryset: QuerySet, user, action: str, lookup: dict) -> None:
         return
     if target is None or not is_signed_in(user):
         return
+    from offices.models import Office
+
     audit_record_after_response(
         actor=user,
         action=AuditAction.ACCESS_DENIED,
-        office=getattr(target, "office", None),
+        office=target if isinstance(target, Office) else getattr(target, "office", None),
         side=getattr(target, "side", ""),
         target=target,
         details={"action": action},
@@ -309,6 +311,27 @@ def role_assignments_manageable(user) -> Q:
     if RoleAssignment.objects.active().filter(user=user, role="national_admin").exists():
         allowed |= Q(role__in=["county_director", "municipal_executive", "national_admin"])
     return allowed & ~Q(user=user)
+
+
+def offices_reviewable(user) -> QuerySet:
+    """Offices whose access review and audit log ``user`` may read: their leader, the
+    executive of a municipality they serve, their county director."""
+    from offices.models import Office
+
+    if not is_signed_in(user):
+        return Office.objects.none()
+    return Office.objects.filter(pk__in=offices_reached(user, roles=REVIEWER_ROLES))
+
+
+def get_reviewable_office_or_404(user, code: str):
+    """The office with this code if ``user`` may review it; else 404 (a refusal is audited)."""
+    from offices.models import Office
+
+    try:
+        return offices_reviewable(user).select_related("county").get(code=code)
+    except Office.DoesNotExist as missing:
+        _record_denial(Office.objects.all(), user, "access_review", {"code": code})
+        raise Http404 from missing
 
 
 def delegation_authority_offices(user, side: str) -> QuerySet:

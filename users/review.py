@@ -23,7 +23,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +30,11 @@ from django.utils.translation import gettext_lazy as _
 from navpartner.sidedata import Side
 from offices.models import County, Municipality, Office
 from offices.selectors import offices_serving
-from users.access import REVIEWER_ROLES, is_signed_in, offices_reached, permission_rows_in_force
+from users.access import (
+    get_reviewable_office_or_404,
+    offices_reviewable,
+    permission_rows_in_force,
+)
 from users.models import (
     DelegationLevel,
     EmployerSide,
@@ -60,40 +63,12 @@ CODENAMES = {f"{level}_{side}_data": (side, level) for side in SIDES for level i
 # --- Who may review ------------------------------------------------------------------------------
 
 
-def reviewable_offices(user) -> QuerySet[Office]:
-    """The offices whose access review ``user`` may see: a thin wrapper of the access policy.
-
-    Its leader, the executive of a municipality it serves, its county director — whoever's
-    active roles in ``REVIEWER_ROLES`` reach it now. Nobody else, anonymous users included.
-    """
-    if not is_signed_in(user):
-        return Office.objects.none()
-    return Office.objects.filter(pk__in=offices_reached(user, roles=REVIEWER_ROLES))
+# The rule lives in the access module; these names keep the review's callers short.
+reviewable_offices = offices_reviewable
 
 
 def reviewable_office_get(*, user, code: str) -> Office:
-    """The office with this code if ``user`` may review it; 404 if unknown or not reviewable.
-
-    A refused review of an office that exists is written to the audit log, like every refused
-    access (``users.access.get_visible_or_404``).
-    """
-    office = reviewable_offices(user).select_related("county").filter(code=code).first()
-    if office is not None:
-        return office
-    if is_signed_in(user):
-        from users.audit import audit_record_after_response
-        from users.models import AuditAction
-
-        target = Office.objects.filter(code=code).first()
-        if target is not None:
-            audit_record_after_response(
-                actor=user,
-                action=AuditAction.ACCESS_DENIED,
-                office=target,
-                target=target,
-                details={"action": "access_review"},
-            )
-    raise Http404
+    return get_reviewable_office_or_404(user, code)
 
 
 # --- One office ----------------------------------------------------------------------------------

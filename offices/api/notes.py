@@ -1,6 +1,8 @@
 """``/api/v1/notes/``: an office's notes, one side each, behind the access policy."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -11,6 +13,9 @@ from offices.models import Office, OfficeNote
 from offices.selectors import office_note_detail, office_note_list
 from offices.services import office_note_create, office_note_delete, office_note_update
 from users import access
+
+UNKNOWN_OFFICE = gettext_noop("Unknown office.")
+NOT_A_SIDE = gettext_noop("Not a side; use one of %(sides)s.")
 
 
 class OfficeNoteSerializer(serializers.ModelSerializer):
@@ -63,7 +68,7 @@ class OfficeNoteViewSet(viewsets.GenericViewSet):
         office = self.request.query_params.get("office")
         side = self.request.query_params.get("side")
         if side and side not in Side.values:
-            raise ValidationError({"side": [f"Not one of {', '.join(Side.values)}."]})
+            raise ValidationError({"side": [_(NOT_A_SIDE) % {"sides": ", ".join(Side.values)}]})
         if office:
             notes = notes.filter(office__code=office)
         if side:
@@ -94,7 +99,7 @@ class OfficeNoteViewSet(viewsets.GenericViewSet):
         office = incoming.validated_data["office"]
         # An office the caller cannot even see is as unknown as a missing one.
         if not Office.objects.visible_to(request.user).filter(pk=office.pk).exists():
-            raise ValidationError({"office": ["Unknown office."]})
+            raise ValidationError({"office": [_(UNKNOWN_OFFICE)]})
         try:
             note = office_note_create(user=request.user, **incoming.validated_data)
         except DjangoValidationError as error:
