@@ -313,6 +313,18 @@ def role_assignments_manageable(user) -> Q:
     return allowed & ~Q(user=user)
 
 
+def offices_delegable(user) -> QuerySet:
+    """Offices where ``user`` may delegate some side's data (the grant form's choices)."""
+    from offices.models import Office
+
+    if not is_signed_in(user):
+        return Office.objects.none()
+    return Office.objects.filter(
+        Q(pk__in=delegation_authority_offices(user, Side.STATE))
+        | Q(pk__in=delegation_authority_offices(user, Side.MUNICIPAL))
+    ).order_by("name")
+
+
 def offices_reviewable(user) -> QuerySet:
     """Offices whose access review and audit log ``user`` may read: their leader, the
     executive of a municipality they serve, their county director."""

@@ -3,26 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from navpartner.sidedata import Side
-from offices.models import Office
 from users import access
 from users.forms import DelegationForm
 from users.models import Delegation
 from users.selectors import delegation_grantees, delegation_list
 from users.services import delegation_grant, delegation_revoke
-
-
-def _offices_user_may_delegate(user):
-    return Office.objects.filter(
-        Q(pk__in=access.delegation_authority_offices(user, Side.STATE))
-        | Q(pk__in=access.delegation_authority_offices(user, Side.MUNICIPAL))
-    ).order_by("name")
 
 
 @login_required
@@ -40,7 +30,7 @@ def delegation_list_view(request):
             "delegations": delegations,
             "revocable": revocable,
             "now": timezone.now(),
-            "may_grant": _offices_user_may_delegate(request.user).exists(),
+            "may_grant": access.offices_delegable(request.user).exists(),
         },
     )
 
@@ -48,7 +38,7 @@ def delegation_list_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delegation_create_view(request):
-    offices = _offices_user_may_delegate(request.user)
+    offices = access.offices_delegable(request.user)
     if not offices.exists():
         # Not an authority anywhere: the page is as absent as a forbidden object.
         return render(request, "errors/404.html", status=404)
