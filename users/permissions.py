@@ -220,6 +220,8 @@ def permissions_sync(*, user: User) -> None:
             valid_to=grant.valid_to,
             role_assignment_id=grant.role_assignment_id,
             delegation_id=grant.delegation_id,
+            action=grant.codename.split("_", 1)[0],
+            side=grant.codename.split("_", 2)[1],
         )
         for grant in wanted
         if grant not in existing
