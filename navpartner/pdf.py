@@ -5,8 +5,10 @@ page counter in the footer). Static files (fonts, CSS) are resolved through Djan
 the worker needs no web server to fetch them.
 """
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, path2url
 
@@ -34,7 +36,15 @@ class StaticOnlyURLFetcher(URLFetcher):
         raise FatalURLFetchingError(f"reports may not fetch {url!r}")
 
 
-def render_pdf(template_name: str, context: dict, *, title: str, language: str = "nb") -> bytes:
+def render_pdf(
+    template_name: str, context: dict, *, title: str, language: str | None = None
+) -> bytes:
+    """The PDF of ``template_name``, tagged (``/Lang``) with ``language``.
+
+    By default the language is the active one: the report task renders inside
+    ``translation.override(report.language)``, so the text and the tag agree.
+    """
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
     html = render_to_string(template_name, {**context, "title": title, "language": language})
     document = HTML(string=html, url_fetcher=StaticOnlyURLFetcher())
     return document.write_pdf(pdf_variant=PDF_VARIANT)

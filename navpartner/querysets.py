@@ -1,14 +1,45 @@
-"""The one visibility method every model with restricted rows carries.
+"""How a model tells the access policy what it is, and the one visibility method it carries.
 
 ``Model.objects.visible_to(user, action)`` hands the decision to ``users/access.py``; nothing
-else in the code base decides who sees what.
+else in the code base decides who sees what. The policy does not import the models it rules:
+each model declares what it is in a ``visibility`` attribute, and the policy reads that —
+
+* ``SideData(office=..., side=...)`` (``navpartner/sidedata.py``): partnership data of one side
+  of one or more offices, visible along the lines of DESIGN.md's access model;
+* ``ReferenceData()``: organisation units every signed-in user reads and nobody changes through
+  the app;
+* ``OwnedBy("field")``: records only the person named in ``field`` sees (report requests).
+
+A model with neither a declaration nor a policy registered in ``users/access.py`` is visible to
+nobody, so a forgotten model fails closed.
 """
+
+from dataclasses import dataclass
 
 from django.db import models
 
 
+@dataclass(frozen=True)
+class ReferenceData:
+    """Read by every signed-in, active user; changed only by operators in the admin."""
+
+
+@dataclass(frozen=True)
+class OwnedBy:
+    """Seen and changed only by the user the foreign key ``field`` names."""
+
+    field: str
+
+
+def declared_visibility(model):
+    """The model's declaration (bound to the model, for side data), or ``None``."""
+    declared = getattr(model, "visibility", None)
+    bind = getattr(declared, "bind", None)
+    return bind(model) if bind is not None else declared
+
+
 class VisibleToQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "view"):
-        from users.access import restrict  # users imports offices; import late to avoid a cycle
+        from users.access import restrict  # the policy imports the models' apps; import late
 
         return restrict(self, user, action)

@@ -8,9 +8,16 @@ The README lists every variable.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -38,11 +45,24 @@ def _development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def weak_secret_key(key: str) -> bool:
+    """Django's own criteria for a weak key (check security.W009), refused here, not warned about."""
+    return (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
 if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
-    if len(SECRET_KEY) < 32:
+    if weak_secret_key(SECRET_KEY):
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set (at least 32 characters) when NAVPARTNER_ENV=production."
+            f"DJANGO_SECRET_KEY must be set to a strong random value when NAVPARTNER_ENV="
+            f"production: at least {SECRET_KEY_MIN_LENGTH} characters, at least "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones, not starting with "
+            f"'{SECRET_KEY_INSECURE_PREFIX}'. Make one with: python3 -c 'import secrets; "
+            f"print(secrets.token_urlsafe(50))'"
         )
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
     if not ALLOWED_HOSTS:
@@ -66,9 +86,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "guardian",
     "navpartner",
     "users",
@@ -81,14 +104,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "navpartner.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "navpartner.middleware.PrivateCacheControlMiddleware",
     "users.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "navpartner.urls"
@@ -123,19 +150,48 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------------------------
-# Sign-in and token throttling count in the cache: with several web processes, point CACHE_URL
-# at Redis (redis://host:6379/1) so they share one count.
+# The token endpoint's throttle counts in the cache: with several web processes, point CACHE_URL
+# at Redis (redis://host:6379/1) so they share one count. Sign-in lockouts count in the database.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Users and sign-in ------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username and address before any password check.
+    "users.sign_in.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    # Guardian's object permissions, with side data on offices answered by the policy.
+    "users.backends.OfficePermissionBackend",
 ]
+# guardian.W001 looks for guardian's own backend by name; ours above is a subclass of it.
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 # After this many failed sign-ins for one username from one address, sign-in is refused for a while.
 SIGN_IN_MAX_FAILURES = env.int("SIGN_IN_MAX_FAILURES", default=5)
 SIGN_IN_LOCKOUT_SECONDS = env.int("SIGN_IN_LOCKOUT_SECONDS", default=15 * 60)
+# How many proxies of ours append to X-Forwarded-For in front of the app. 0 (the default): the
+# client address is REMOTE_ADDR and a client-sent X-Forwarded-For is ignored, by the lockout and
+# the token throttle alike. Set it only when every request passes through that many proxies.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# django-axes counts failures of the sign-in page, the admin login and the API token endpoint in
+# the database (sign-in keeps working without Redis), per (username, address); users/sign_in.py.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = SIGN_IN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=SIGN_IN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "users.sign_in.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "users.sign_in.client_address"
+AXES_LOCKOUT_CALLABLE = "users.sign_in.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Successful sign-ins are in our audit log; axes keeps only the failure counts.
+AXES_DISABLE_ACCESS_LOG = True
+# Expiring API tokens (django-rest-knox), stored hashed; a new password or deactivation revokes
+# every token of the user (users/signals.py).
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=10)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -190,13 +246,31 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # The preload directive only allows the host to be submitted to the browsers' HSTS list; with
+    # plain http (the compose default) no HSTS header is sent at all.
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Everything the pages use comes from this host: no inline script or style, no CDN. The Django
+# admin and Swagger UI (drf-spectacular-sidecar's local copy) work under the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes an anonymous call a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -210,6 +284,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "navpartner.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_THROTTLE", default="10/min")},
+    # Throttles count per REMOTE_ADDR unless TRUSTED_PROXY_COUNT says to trust X-Forwarded-For.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -221,6 +297,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Swagger UI from drf-spectacular-sidecar's pinned copy among our static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
@@ -253,6 +333,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.housekeeping",
         "schedule": 60 * 60,
     },
+    # Permission rows follow roles by signals; this repairs what bypassed them (.update()).
+    "permissions-resync": {
+        "task": "users.tasks.permissions_resync",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Reports ----------------------------------------------------------------------------------
@@ -276,5 +361,7 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every step at INFO; only their warnings matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes logs each sign-in at INFO; ours are in the audit log and navpartner.auth.
+        "axes": {"level": "WARNING"},
     },
 }

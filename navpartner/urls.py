@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from navpartner import errors
 from navpartner.health import healthz
@@ -17,7 +17,14 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("navpartner.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start script from its own URL: no inline script (CSP).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="schema", template_name="api/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from navpartner.querysets import VisibleToQuerySet
+from navpartner.querysets import ReferenceData, VisibleToQuerySet
 from navpartner.sidedata import SideDataModel
 
 
@@ -31,6 +31,7 @@ class County(models.Model):
     number = models.CharField(_("county number"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
 
+    visibility = ReferenceData()
     objects = VisibleToQuerySet.as_manager()
 
     class Meta:
@@ -62,6 +63,7 @@ class Municipality(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
+    visibility = ReferenceData()
     objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
@@ -104,6 +106,7 @@ class Office(models.Model):
         verbose_name=_("municipalities served"),
     )
 
+    visibility = ReferenceData()
     objects = VisibleToQuerySet.as_manager()
 
     class Meta:
@@ -157,6 +160,7 @@ class OfficeMunicipality(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
+    visibility = ReferenceData()
     objects = OfficeMunicipalityQuerySet.as_manager()
 
     class Meta:
@@ -194,7 +198,8 @@ class OfficeNote(SideDataModel):
 
     The simplest piece of side data: the access model's test bed, and a place for the office's
     own working notes (e.g. the annual virksomhetsplan as text) until richer models arrive.
-    ``version`` guards against lost updates: a change must name the version it was based on.
+    ``version`` guards against lost updates: a change must name the version it was based on
+    (``navpartner/sidedata_services.py``), and a stale one is told who changed the note.
     """
 
     office = models.ForeignKey(
@@ -210,6 +215,14 @@ class OfficeNote(SideDataModel):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        "users.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -1,4 +1,4 @@
-"""Pages for an office's notes: the simplest side data, behind the access policy."""
+"""Pages for an office's notes: the simplest side data, on the side-data services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,16 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from navpartner.sidedata import Side
+from navpartner.sidedata_services import side_data_create, side_data_delete, side_data_update
 from offices.forms import OfficeNoteForm
+from offices.models import OfficeNote
 from offices.selectors import office_detail, office_note_detail, office_note_list
-from offices.services import office_note_create, office_note_delete, office_note_update
 from users import access
 
 
-def _writable_sides(user, office) -> list[str]:
-    return [
-        side for side in Side.values if access.can_access_side(user, access.CHANGE, office, side)
-    ]
+def _note_form(data, *, writable: list[str], initial: dict) -> OfficeNoteForm:
+    form = OfficeNoteForm(data, initial=initial)
+    form.fields["side"].choices = [(value, Side(value).label) for value in writable]
+    return form
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -31,18 +32,19 @@ def office_notes_view(request, code: str):
     office = office_detail(user=request.user, code=code)
     notes = list(office_note_list(user=request.user, office=office)[:200])
     access.record_delegated_reads(request.user, notes)
-    writable = _writable_sides(request.user, office)
-    form = OfficeNoteForm(request.POST or None, initial={"side": writable[0] if writable else ""})
-    form.fields["side"].choices = [(value, Side(value).label) for value in writable]
+    writable = access.side_permissions(request.user, offices=[office]).sides(access.CHANGE, office)
+    form = _note_form(
+        request.POST or None, writable=writable, initial={"side": next(iter(writable), "")}
+    )
     if request.method == "POST" and form.is_valid():
+        note = OfficeNote(
+            office=office,
+            side=form.cleaned_data["side"],
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+        )
         try:
-            office_note_create(
-                user=request.user,
-                office=office,
-                side=form.cleaned_data["side"],
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-            )
+            side_data_create(user=request.user, instance=note)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -59,15 +61,19 @@ def office_notes_view(request, code: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def office_note_view(request, code: str, pk: int):
-    note = office_note_detail(user=request.user, pk=pk)
+    action = access.CHANGE if request.method == "POST" else access.VIEW
+    note = office_note_detail(user=request.user, pk=pk, action=action)  # 404, or 403 to a viewer
     if note.office.code != code:
         return redirect("offices:note", code=note.office.code, pk=note.pk)
     access.record_delegated_reads(request.user, [note])
-    may_change = access.can(request.user, access.CHANGE, note)
+    writable = access.side_permissions(request.user, offices=[note.office_id]).sides(
+        access.CHANGE, note.office_id
+    )
     form = None
-    if may_change:
-        form = OfficeNoteForm(
+    if note.side in writable:
+        form = _note_form(
             request.POST or None,
+            writable=writable,
             initial={
                 "side": note.side,
                 "title": note.title,
@@ -75,26 +81,23 @@ def office_note_view(request, code: str, pk: int):
                 "version": note.version,
             },
         )
-        form.fields["side"].choices = [
-            (value, Side(value).label) for value in _writable_sides(request.user, note.office)
-        ]
         if request.method == "POST" and form.is_valid():
             try:
-                office_note_update(
+                side_data_update(
                     user=request.user,
-                    note=note,
+                    instance=note,
                     version=form.cleaned_data["version"] or note.version,
-                    title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"],
-                    side=form.cleaned_data["side"],
+                    changes={
+                        "title": form.cleaned_data["title"],
+                        "body": form.cleaned_data["body"],
+                        "side": form.cleaned_data["side"],
+                    },
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
                 messages.success(request, _("The note is saved."))
                 return redirect("offices:note", code=code, pk=note.pk)
-    elif request.method == "POST":
-        note = office_note_detail(user=request.user, pk=pk, action=access.CHANGE)  # 404
     status = 400 if request.method == "POST" else 200
     return render(request, "offices/office_note.html", {"note": note, "form": form}, status=status)
 
@@ -104,6 +107,6 @@ def office_note_view(request, code: str, pk: int):
 def office_note_delete_view(request, code: str, pk: int):
     note = office_note_detail(user=request.user, pk=pk, action=access.CHANGE)
     office_code = note.office.code
-    office_note_delete(user=request.user, note=note)
+    side_data_delete(user=request.user, instance=note)
     messages.success(request, _("The note is deleted."))
     return redirect("offices:notes", code=office_code)

@@ -76,7 +76,7 @@ def office_detail(*, user, code: str) -> Office:
 
 
 def office_note_list(*, user, office: Office | None = None):
-    """Notes the user may see, newest first; reads through a delegation are audited."""
+    """Notes the user may see, newest first (the caller audits reads through a delegation)."""
     from offices.models import OfficeNote
 
     notes = OfficeNote.objects.visible_to(user).select_related("office", "created_by")
@@ -86,9 +86,13 @@ def office_note_list(*, user, office: Office | None = None):
 
 
 def office_note_detail(*, user, pk, action: str = "view"):
+    """One note by id: 404 when unknown or not visible, 403 when visible but not ``action``-able."""
     from offices.models import OfficeNote
-    from users.access import get_visible_or_404
+    from users.access import get_for_action_or_404
 
-    return get_visible_or_404(
-        OfficeNote.objects.select_related("office", "created_by"), user, action, pk=pk
+    return get_for_action_or_404(
+        OfficeNote.objects.select_related("office", "created_by", "updated_by"),
+        user,
+        action,
+        pk=pk,
     )

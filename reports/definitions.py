@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from navpartner.pdf import render_pdf
-from offices.selectors import office_detail
+from offices.selectors import office_detail, office_note_list
 from reports.models import ReportKind
+from users.access import record_delegated_reads
 
 # Marked for translation here, translated where raised (into the language active then).
 UNKNOWN_KIND = gettext_noop("Unknown report.")
 UNKNOWN_OFFICE = gettext_noop("Unknown office.")
 OFFICE_REQUIRED = gettext_noop("Choose an office.")
+FACT_SHEET_NOTES = 30
 
 
 class ReportContentUnavailable(Exception):
@@ -54,6 +56,10 @@ class OfficeFactSheet:
                 % {"code": parameters["office"]}
             ) from missing
         title = _("Fact sheet: %(office)s") % {"office": office.name}
+        # Side data in a report is read like anywhere else: through the policy, with reads
+        # that only a delegation opens written to the audit log (rule 9).
+        notes = list(office_note_list(user=user, office=office)[:FACT_SHEET_NOTES])
+        record_delegated_reads(user, notes)
         return render_pdf(
             self.template_name,
             {
@@ -61,6 +67,7 @@ class OfficeFactSheet:
                 "host_municipality": next(
                     (m.municipality for m in office.current_memberships if m.is_host), None
                 ),
+                "notes": notes,
                 "requested_by": user,
                 "generated_at": timezone.now(),
             },

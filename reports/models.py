@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from navpartner.querysets import VisibleToQuerySet
+from navpartner.querysets import OwnedBy, VisibleToQuerySet
 
 
 class ReportKind(models.TextChoices):
@@ -59,6 +59,7 @@ class ReportRequest(models.Model):
         _("rendered by"), max_length=200, blank=True, help_text=_("Worker host and process.")
     )
 
+    visibility = OwnedBy("requested_by")
     objects = VisibleToQuerySet.as_manager()
 
     class Meta:

@@ -4,18 +4,23 @@ Redis and a real worker when DATABASE_URL / CELERY_BROKER_URL are set (see .ci/r
 With ``REQUIRE_SERVICES=1`` a test that would skip for want of a service fails instead.
 """
 
+import io
 import os
 import shutil
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
+from django.test import override_settings
 
 from navpartner.celery import app as celery_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# Fast password hashing, for every test and for the demo users seeded once per session.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def skip_or_fail(reason: str) -> None:
@@ -33,7 +38,7 @@ def _test_settings(request, settings, tmp_path):
     """
     if not request.node.get_closest_marker("services"):
         settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
     cache.clear()  # throttling counts live in the cache; no test inherits another's
 
 
@@ -72,11 +77,60 @@ def _eager_celery(request):
     celery_app.conf.task_always_eager = previous
 
 
+def seed_demo_data() -> None:
+    """Run ``seed_demo`` (one transaction: afterwards all of the demo data is there, or none)."""
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+def demo_data_present() -> bool:
+    """One indexed lookup. ``seed_demo`` writes ``admin`` last, in the same transaction."""
+    from users.models import User
+
+    return User.objects.filter(username="admin", is_superuser=True).exists()
+
+
+def restore_migrated_data() -> None:
+    """Put back what the migrations loaded (SSB counties and municipalities) after a flush.
+
+    pytest-django keeps that snapshot only when some collected test asks for
+    ``serialized_rollback``; without one there is nothing to put back.
+    """
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the demo data loaded once for the whole session.
+
+    Each test then runs in a transaction that is rolled back, so it starts from the same demo
+    data without paying for ``seed_demo`` again. Every database test sees these rows, whether
+    or not it asks for ``demo_data``: no test may assume an empty table.
+    """
+    with django_db_blocker.unblock():
+        seed_demo_data()
+    yield
+
+
 @pytest.fixture
-def demo_data(db, settings):
-    """The demo offices and users of ``seed_demo``."""
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    return settings.DEMO_PASSWORD
+def demo_data(db):
+    """The demo offices and users of ``seed_demo``; returns their password.
+
+    Seeded once per session (``django_db_setup``). A transactional test (``transactional_db``,
+    a live server, the real worker) ends with a flush of every table, and pytest-django runs
+    those tests last: for them the data is seeded again when it is gone (and the migrated
+    reference data put back first, if that is gone too).
+    """
+    if not demo_data_present():
+        from offices.models import County
+
+        if not County.objects.exists():
+            restore_migrated_data()
+        seed_demo_data()
+    return django_settings.DEMO_PASSWORD
 
 
 @pytest.fixture

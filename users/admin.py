@@ -43,22 +43,49 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     date_hierarchy = "valid_from"
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never written: nobody adds, changes or deletes these rows here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(OfficeUserObjectPermission)
-class OfficeUserObjectPermissionAdmin(admin.ModelAdmin):
-    list_display = ["user", "permission", "content_object"]
-    list_filter = ["permission"]
+class OfficeUserObjectPermissionAdmin(ReadOnlyAdmin):
+    """Office permissions are derived from roles and delegations (``users/permissions.py``);
+    a row written by hand would give access with no basis, so the admin only shows them —
+    every row, past and future, not only those in force."""
+
+    list_display = [
+        "user",
+        "permission",
+        "content_object",
+        "basis",
+        "valid_from",
+        "valid_to",
+    ]
+    list_filter = ["basis", "action", "side"]
     search_fields = ["user__username", "content_object__name"]
     list_select_related = ["user", "permission", "content_object"]
-    raw_id_fields = ["user", "content_object"]
+
+    def get_queryset(self, request):
+        return OfficeUserObjectPermission.all_rows.all()
 
 
 @admin.register(OfficeGroupObjectPermission)
-class OfficeGroupObjectPermissionAdmin(admin.ModelAdmin):
+class OfficeGroupObjectPermissionAdmin(ReadOnlyAdmin):
+    """Unused by the policy: no group holds side data, and none is given it here."""
+
     list_display = ["group", "permission", "content_object"]
     list_filter = ["permission"]
     search_fields = ["group__name", "content_object__name"]
     list_select_related = ["group", "permission", "content_object"]
-    raw_id_fields = ["group", "content_object"]
 
 
 @admin.register(AuditEvent)

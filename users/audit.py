@@ -39,13 +39,13 @@ def audit_record(
     details: dict | None = None,
     actor_username: str = "",
 ) -> AuditEvent:
-    """Write one audit event now, in the current transaction."""
+    """Write one audit event now, in the current transaction (``office``: an office or its id)."""
     known_actor = actor if actor is not None and getattr(actor, "pk", None) else None
     return AuditEvent.objects.create(
         actor=known_actor,
         actor_username=actor_username or (known_actor.get_username() if known_actor else ""),
         action=action,
-        office=office,
+        office_id=getattr(office, "pk", office),
         side=side,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",

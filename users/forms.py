@@ -1,14 +1,18 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from navpartner.sidedata import DELEGABLE_SIDE_CHOICES
 from offices.models import County, Municipality, Office
-from users.models import DelegationLevel, Role, User
+from users.models import (
+    COUNTY_ROLES,
+    MUNICIPALITY_ROLES,
+    OFFICE_ROLES,
+    DelegationLevel,
+    User,
+)
+from users.sign_in import LOCKOUT_SHOWN, too_many_failures_message
 
 
 class DelegationForm(forms.Form):
@@ -40,29 +44,33 @@ class DelegationForm(forms.Form):
 
 
 class RoleAssignmentForm(forms.Form):
-    """Assign (or, for an office leader, propose) a role. The scope field must match the role."""
+    """Assign (or, for an office leader, propose) a role. The scope field must match the role.
+
+    Every choice comes from what the proposer may assign (``role_assignment_choices``): the
+    roles, the people and the scopes; a scope field none of the offered roles uses is left out.
+    """
 
     user = forms.ModelChoiceField(
-        label=_("Person"), queryset=User.objects.filter(is_active=True), to_field_name="username"
+        label=_("Person"), queryset=User.objects.none(), to_field_name="username"
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=())
     office = forms.ModelChoiceField(
         label=_("Office"),
-        queryset=Office.objects.order_by("name"),
+        queryset=Office.objects.none(),
         to_field_name="code",
         required=False,
         help_text=_("For office leaders and office staff."),
     )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
-        queryset=Municipality.objects.valid_on(),
+        queryset=Municipality.objects.none(),
         to_field_name="number",
         required=False,
         help_text=_("For municipal executives and advisors."),
     )
     county = forms.ModelChoiceField(
         label=_("County"),
-        queryset=County.objects.all(),
+        queryset=County.objects.none(),
         to_field_name="number",
         required=False,
         help_text=_("For county directors and advisors."),
@@ -73,42 +81,32 @@ class RoleAssignmentForm(forms.Form):
         input_formats=["%d.%m.%Y", "%Y-%m-%d"],
     )
 
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = choices.people
+        self.fields["role"].choices = choices.role_choices
+        scopes = {
+            "office": (choices.offices, OFFICE_ROLES),
+            "municipality": (choices.municipalities, MUNICIPALITY_ROLES),
+            "county": (choices.counties, COUNTY_ROLES),
+        }
+        for name, (queryset, roles) in scopes.items():
+            if roles.isdisjoint(choices.roles):
+                del self.fields[name]
+            else:
+                self.fields[name].queryset = queryset
 
-TOO_MANY_FAILURES = gettext_noop(
-    "Too many failed sign-ins. Wait %(minutes)s minutes and try again, or contact your "
-    "administrator."
-)
 
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form; django-axes counts its failures (``users/sign_in.py``).
 
-def too_many_failures_message() -> str:
-    return gettext(TOO_MANY_FAILURES) % {"minutes": settings.SIGN_IN_LOCKOUT_SECONDS // 60}
-
-
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, refusing further attempts after repeated failures.
-
-    Counted per username and client address in the cache, so guessing one person's password is
-    slowed down without letting anyone lock another person out from everywhere. The message is
-    the same whether the username exists or not.
+    When axes refuses (this attempt reached the limit, or the username and address are locked
+    out already), the form says so instead of "wrong username or password". The message is the
+    same whether the username exists or not.
     """
 
-    def _failure_key(self) -> str:
-        username = (self.data.get("username") or "").strip().lower()
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        return f"sign-in-failures:{address}:{username}"
-
-    def clean(self):
-        key = self._failure_key()
-        if cache.get(key, 0) >= settings.SIGN_IN_MAX_FAILURES:
-            raise ValidationError(too_many_failures_message(), code="throttled")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            cache.add(key, 0, settings.SIGN_IN_LOCKOUT_SECONDS)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, settings.SIGN_IN_LOCKOUT_SECONDS)
-            raise
-        cache.delete(key)
-        return cleaned
+    def get_invalid_login_error(self):
+        if self.request is not None and getattr(self.request, "axes_locked_out", False):
+            setattr(self.request, LOCKOUT_SHOWN, True)
+            return ValidationError(too_many_failures_message(), code="throttled")
+        return super().get_invalid_login_error()

@@ -4,11 +4,14 @@ Every person in an office is employed either by the state (NAV) or by a municipa
 they may see follows from that employer side and their roles (``users/access.py``).
 """
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Permission, _user_has_perm
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
+from django.db.models.sql.where import OR, WhereNode
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.managers import UserObjectPermissionManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from navpartner.querysets import VisibleToQuerySet
@@ -79,6 +82,15 @@ class User(AbstractUser):
     @property
     def employer(self) -> County | Municipality | None:
         return self.employer_municipality or self.employer_county
+
+    def has_perm(self, perm, obj=None) -> bool:
+        # Django answers yes to an active superuser before asking any backend; operators get no
+        # side data (docs/access.md), so for those permissions the backends decide, as for all.
+        from users.backends import side_data_permission
+
+        if self.is_superuser and side_data_permission(perm, obj) is not None:
+            return self.is_active and _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
 
 
 class Role(models.TextChoices):
@@ -354,6 +366,73 @@ class PermissionBasis(models.TextChoices):
     DELEGATION = "delegation", _("Delegation")
 
 
+def _in_force(at) -> Q:
+    return Q(valid_from__lte=at) & (Q(valid_to__isnull=True) | Q(valid_to__gt=at))
+
+
+class _InForceWhenJoined:
+    """The join condition "the permission row is in force now", for joins *into* the rows.
+
+    Guardian's ``ObjectPermissionChecker`` asks ``Permission`` joined to the rows (and
+    ``get_users_with_perms`` asks ``User``), not the rows' manager; this condition makes such
+    a join see only the rows in force when the query runs. A query that starts from the rows
+    themselves is left to the manager it starts from (``objects`` or ``all_rows``), so the
+    sync, the admin and the access review can still read every row.
+    """
+
+    contains_aggregate = False
+    contains_over_clause = False
+
+    def __init__(self, alias: str):
+        self.alias = alias
+
+    def relabeled_clone(self, change_map):
+        return type(self)(change_map.get(self.alias, self.alias))
+
+    def get_refs(self):
+        return set()
+
+    def as_sql(self, compiler, connection):
+        model = compiler.query.model
+        if model is not None and issubclass(model, OfficeUserObjectPermission):
+            return "1 = 1", []
+        now = timezone.now()
+        fields = OfficeUserObjectPermission._meta
+        valid_from = fields.get_field("valid_from").get_col(self.alias)
+        valid_to = fields.get_field("valid_to").get_col(self.alias)
+        in_force = WhereNode(
+            [
+                LessThanOrEqual(valid_from, now),
+                WhereNode([IsNull(valid_to, True), GreaterThan(valid_to, now)], connector=OR),
+            ]
+        )
+        return compiler.compile(in_force)
+
+
+class _InForceForeignKey(models.ForeignKey):
+    """A foreign key of the permission rows whose reverse joins see only rows in force."""
+
+    def get_extra_restriction(self, alias, related_alias):
+        # A join passes (other table, rows); a pushed-down subquery passes (rows, None).
+        return _InForceWhenJoined(related_alias or alias)
+
+    def deconstruct(self):
+        # To migrations this is a plain foreign key: the condition lives in queries only.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ForeignKey", args, kwargs
+
+
+class OfficePermissionsInForce(UserObjectPermissionManager):
+    """Guardian's manager, returning only the rows in force now (``from <= now < to``).
+
+    It is the default manager, so guardian (``get_objects_for_user``, ``prefetch_perms``) and
+    any other code that asks ``OfficeUserObjectPermission.objects`` agree with the policy.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(_in_force(timezone.now()))
+
+
 class OfficeUserObjectPermission(UserObjectPermissionBase):
     """django-guardian's per-user permission on an office, with a real foreign key (fast joins).
 
@@ -362,9 +441,15 @@ class OfficeUserObjectPermission(UserObjectPermissionBase):
     review can say on what basis each person has it. ``users/permissions.py`` keeps the rows in
     step with roles and delegations; ``users/access.py`` reads them. Guardian's own
     unique-per-permission rule is dropped: two sources may grant the same permission.
+
+    ``objects`` and every join into the rows (from ``Permission``, ``User``, ``Office``) see
+    only the rows in force now, so guardian tells the same truth as the policy; ``all_rows``
+    has every row, past and future, for the sync, the admin and the access review.
     """
 
-    content_object = models.ForeignKey(Office, on_delete=models.CASCADE)
+    user = _InForceForeignKey(User, on_delete=models.CASCADE)
+    permission = _InForceForeignKey(Permission, on_delete=models.CASCADE)
+    content_object = _InForceForeignKey(Office, on_delete=models.CASCADE)
     basis = models.CharField(_("basis"), max_length=20, choices=PermissionBasis.choices)
     role_assignment = models.ForeignKey(
         RoleAssignment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -380,6 +465,9 @@ class OfficeUserObjectPermission(UserObjectPermissionBase):
     # side, which PostgreSQL cannot turn into an index lookup.
     action = models.CharField(_("action"), max_length=10)
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+
+    objects = OfficePermissionsInForce()
+    all_rows = UserObjectPermissionManager()
 
     class Meta:
         verbose_name = _("office permission of a user")
@@ -420,6 +508,8 @@ class OfficeGroupObjectPermission(GroupObjectPermissionBase):
 class AuditAction(models.TextChoices):
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+    SIGN_IN_LOCKED_OUT = "sign_in_locked_out", _("Sign-in refused during lockout")
+    API_TOKENS_REVOKED = "api_tokens_revoked", _("API tokens revoked")
     ROLE_ASSIGNED = "role_assigned", _("Role assigned")
     ROLE_ENDED = "role_ended", _("Role ended")
     DELEGATION_GRANTED = "delegation_granted", _("Delegation granted")
@@ -429,6 +519,7 @@ class AuditAction(models.TextChoices):
     DATA_DELETED = "data_deleted", _("Data deleted")
     DELEGATED_READ = "delegated_read", _("Read through a delegation")
     ACCESS_DENIED = "access_denied", _("Access denied")
+    PERMISSIONS_RESYNCED = "permissions_resynced", _("Permissions corrected by a resync")
 
 
 class AuditEventQuerySet(VisibleToQuerySet):
@@ -480,10 +571,13 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        # The page reads newest first by cursor (``audit_newest_first``); on PostgreSQL the search
+        # has trigram indexes too (migration ``users/0006``, not part of the model's state).
         indexes = [
             models.Index(fields=["office", "-at"]),
             models.Index(fields=["actor", "-at"]),
             models.Index(fields=["action", "-at"]),
+            models.Index(fields=["-at", "-id"], name="audit_newest_first"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,12 @@ as ``OfficeUserObjectPermission`` rows, dated like their source, so that:
   user's very next request sees it;
 * the access review can say, per person and permission, on what basis they hold it.
 
+A sync locks the person's user row first, so two syncs of one person never interleave.
+Changes that bypass the receivers (``QuerySet.update()``) are repaired by
+``permissions_resync`` (the ``permissions_resync`` command, and hourly by Celery beat), which
+audits what it corrected. Django's permission API and guardian read the same rows, in force
+only (``users/backends.py``).
+
 Permissions are per office, never per record: a few hundred offices, not a million
 measurements.
 
@@ -32,7 +38,7 @@ The rules, for an office O in county C serving municipalities M:
 
 import datetime
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
@@ -41,7 +47,9 @@ from django.utils import timezone
 
 from navpartner.sidedata import Side
 from offices.models import Office, OfficeMunicipality
+from users.audit import audit_record
 from users.models import (
+    AuditAction,
     Delegation,
     DelegationLevel,
     EmployerSide,
@@ -189,28 +197,50 @@ def _permission_ids() -> dict[str, int]:
     )
 
 
+@dataclass(frozen=True)
+class SyncResult:
+    """What ``permissions_sync`` changed: the grants it wrote and the grants it removed."""
+
+    added: frozenset[Grant] = frozenset()
+    removed: frozenset[Grant] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def _grant_of(row: OfficeUserObjectPermission, codenames: dict[int, str]) -> Grant:
+    return Grant(
+        row.content_object_id,
+        codenames.get(row.permission_id, ""),
+        row.basis,
+        row.valid_from,
+        row.valid_to,
+        row.role_assignment_id,
+        row.delegation_id,
+    )
+
+
 @transaction.atomic
-def permissions_sync(*, user: User) -> None:
-    """Make the user's office permissions exactly those their roles and delegations give."""
+def permissions_sync(*, user: User) -> SyncResult:
+    """Make the user's office permissions exactly those their roles and delegations give.
+
+    The user's row is locked first, so two syncs of one person (a grant and a revocation at
+    the same moment) run one after the other instead of each writing from its own snapshot.
+    """
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
     now = timezone.now()
     permission_ids = _permission_ids()
     codenames = {pk: name for name, pk in permission_ids.items()}
     wanted = desired_grants(user, now=now)
+    # Every row, past and future alike: the default manager shows only those in force.
     existing = {
-        Grant(
-            row.content_object_id,
-            codenames.get(row.permission_id, ""),
-            row.basis,
-            row.valid_from,
-            row.valid_to,
-            row.role_assignment_id,
-            row.delegation_id,
-        ): row.pk
-        for row in OfficeUserObjectPermission.objects.filter(user=user)
+        _grant_of(row, codenames): row.pk
+        for row in OfficeUserObjectPermission.all_rows.filter(user=user)
     }
-    stale = [pk for grant, pk in existing.items() if grant not in wanted]
-    OfficeUserObjectPermission.objects.filter(pk__in=stale).delete()
-    OfficeUserObjectPermission.objects.bulk_create(
+    stale = {grant: pk for grant, pk in existing.items() if grant not in wanted}
+    OfficeUserObjectPermission.all_rows.filter(pk__in=stale.values()).delete()
+    added = frozenset(grant for grant in wanted if grant not in existing)
+    OfficeUserObjectPermission.all_rows.bulk_create(
         OfficeUserObjectPermission(
             user=user,
             permission_id=permission_ids[grant.codename],
@@ -223,9 +253,78 @@ def permissions_sync(*, user: User) -> None:
             action=grant.codename.split("_", 1)[0],
             side=grant.codename.split("_", 2)[1],
         )
-        for grant in wanted
-        if grant not in existing
+        for grant in added
     )
+    return SyncResult(added=added, removed=frozenset(stale))
+
+
+@dataclass
+class ResyncSummary:
+    """What ``permissions_resync`` did: people looked at, people whose access it corrected."""
+
+    users: int = 0
+    corrected: list[str] = field(default_factory=list)
+    added: int = 0
+    removed: int = 0
+    pruned: int = 0
+
+
+def _row_details(grants: Iterable[Grant], office_codes: dict[int, str]) -> list[dict]:
+    return [
+        {
+            "office": office_codes.get(grant.office_id, str(grant.office_id)),
+            "permission": grant.codename,
+            "basis": grant.basis,
+            "valid_from": grant.valid_from.isoformat(),
+            "valid_to": grant.valid_to.isoformat() if grant.valid_to else None,
+        }
+        for grant in sorted(grants, key=lambda g: (g.office_id, g.codename, g.valid_from))
+    ]
+
+
+def permissions_resync() -> ResyncSummary:
+    """Rebuild every person's office permissions from their roles and delegations.
+
+    The receivers keep the rows in step with every change made through models; a change that
+    bypasses them (``QuerySet.update()`` of a membership's end, an office's county, a person's
+    employer) leaves rows that give too much or too little until this runs. Each person is
+    synced in a transaction of their own, with one ``permissions_resynced`` audit event naming
+    the rows added and removed when their access changed. Removing rows whose period is already
+    over changes no access, so it is counted (``pruned``) but not audited. A second run finds
+    nothing to do.
+    """
+    summary = ResyncSummary()
+    people = User.objects.filter(
+        Q(is_active=True) | Q(pk__in=OfficeUserObjectPermission.all_rows.values("user"))
+    ).order_by("pk")
+    for user in people.iterator():
+        summary.users += 1
+        with transaction.atomic():
+            result = permissions_sync(user=user)
+            now = timezone.now()
+            removed = {g for g in result.removed if g.valid_to is None or g.valid_to > now}
+            summary.pruned += len(result.removed) - len(removed)
+            if not (result.added or removed):
+                continue
+            office_codes = dict(
+                Office.objects.filter(
+                    pk__in={grant.office_id for grant in result.added | removed}
+                ).values_list("pk", "code")
+            )
+            audit_record(
+                actor=None,
+                action=AuditAction.PERMISSIONS_RESYNCED,
+                target=user,
+                details={
+                    "user": user.username,
+                    "added": _row_details(result.added, office_codes),
+                    "removed": _row_details(removed, office_codes),
+                },
+            )
+            summary.corrected.append(user.username)
+            summary.added += len(result.added)
+            summary.removed += len(removed)
+    return summary
 
 
 def permissions_sync_users(users: Iterable[User]) -> None:

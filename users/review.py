@@ -9,20 +9,24 @@ a delegation granted or revoked a second ago.
 
 * **Cross-line access** is access to one side's data (state or municipal) held by a person whose
   employer side is another: in practice a state employee with municipal access, or a municipal
-  employee with state access. Joint data has no line to cross. It is counted per basis: the
-  office leader (who sees both sides by office) and delegations (delegasjonsvedtak).
+  employee with state access. Joint data has no line to cross. It is counted per basis, each
+  person once: the office leader, whose reach into both sides comes with the joint
+  appointment, and *staff through a delegation* (delegasjonsvedtak) — everyone else who
+  crosses the line, never the leader, even one who also holds a delegation. The latter is the
+  2011 audit's figure (state staff with access to the municipal case system, per office).
 * **Who may review an office**: its leader, the municipal executive of a municipality it
   serves, and its county director — the roles of ``users.access.REVIEWER_ROLES``, through
   ``users.access.offices_reached``. For anyone else an office's review does not exist (404).
-* **Queries** are bounded: a review is one query for the office and one for its permissions;
-  the overview one for the offices and one aggregate for their counts, whatever the number of
-  people or offices.
+* **Queries** are bounded: a review is one query for the office and one for the values of its
+  permission rows (tuples, not model instances: 400 people are some 1,200 rows); the overview
+  one for the offices and one aggregate for their counts, whatever the number of people or
+  offices.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +62,9 @@ BASIS_ORDER = {
     PermissionBasis.DELEGATION: 2,
 }
 CODENAMES = {f"{level}_{side}_data": (side, level) for side in SIDES for level in (VIEW, CHANGE)}
+# A row's side and action columns, as the members above (the review hands out the members).
+SIDE_OF = {str(side): side for side in SIDES}
+LEVEL_OF = {str(level): level for level in (VIEW, CHANGE)}
 
 
 # --- Who may review ------------------------------------------------------------------------------
@@ -157,6 +164,15 @@ class SideAccess:
         return any(basis.kind == kind for basis in self.bases)
 
     @property
+    def cross_line_through_delegation(self) -> bool:
+        """Cross-line access that only a delegation gives: not the office leader's."""
+        return (
+            self.cross_line
+            and self.has_basis(PermissionBasis.DELEGATION)
+            and not self.has_basis(PermissionBasis.OFFICE_LEADER)
+        )
+
+    @property
     def delegations(self) -> tuple[Basis, ...]:
         return tuple(basis for basis in self.bases if basis.is_delegation)
 
@@ -203,11 +219,10 @@ class SideReview:
 
     @property
     def cross_line_delegation(self) -> int:
-        return sum(
-            1
-            for entry in self.entries
-            if entry.cross_line and entry.has_basis(PermissionBasis.DELEGATION)
-        )
+        """Staff who reach this side across the line through a delegation: the 2011 audit's
+        figure. The office leader is counted as leader only, even when she also holds a
+        delegation, since her reach into both sides comes with the joint appointment."""
+        return sum(1 for entry in self.entries if entry.cross_line_through_delegation)
 
     @property
     def crosses_line(self) -> bool:
@@ -251,41 +266,103 @@ def _rows_in_force(at: datetime.datetime) -> QuerySet[OfficeUserObjectPermission
     )
 
 
-def _person(user) -> Person:
-    employer = user.employer
+# What the review reads of each permission row: plain values, no model instances. A page of
+# 400 people is some 1,200 rows, and building a user, a role assignment, its scope, a
+# delegation and its grantor for each of them was most of the page's time.
+ROW_FIELDS = (
+    "user",
+    "side",
+    "action",
+    "basis",
+    "role_assignment",
+    "delegation",
+)
+PERSON_FIELDS = (
+    "user__username",
+    "user__first_name",
+    "user__last_name",
+    "user__employer_side",
+    "user__employer_municipality__name",
+    "user__employer_county__name",
+)
+ROLE_FIELDS = (
+    "role_assignment__role",
+    "role_assignment__valid_to",
+    "role_assignment__office__name",
+    "role_assignment__municipality__number",
+    "role_assignment__municipality__name",
+    "role_assignment__county__name",
+)
+DELEGATION_FIELDS = (
+    "delegation__basis",
+    "delegation__valid_to",
+    "delegation__revoked_at",
+    "delegation__grantor__username",
+    "delegation__grantor__first_name",
+    "delegation__grantor__last_name",
+)
+
+
+def _full_name(username: str, first_name: str, last_name: str) -> str:
+    """``User.__str__`` without a user: the full name, or else the username."""
+    return f"{first_name} {last_name}".strip() or username
+
+
+def _person(user_id: int, values: tuple) -> Person:
+    username, first_name, last_name, employer_side, municipality, county = values
     return Person(
-        user_id=user.pk,
-        username=user.username,
-        name=user.get_full_name() or user.username,
-        employer_side=user.employer_side,
-        employer=employer.name if employer is not None else "",
-        sort_key=(user.last_name.casefold(), user.first_name.casefold(), user.username),
+        user_id=user_id,
+        username=username,
+        name=_full_name(username, first_name, last_name),
+        employer_side=employer_side,
+        # ``User.employer``: the employing municipality, else the county.
+        employer=municipality if municipality is not None else county or "",
+        sort_key=(last_name.casefold(), first_name.casefold(), username),
     )
 
 
-def _basis(row: OfficeUserObjectPermission, level: str) -> Basis:
-    if row.delegation_id:
-        delegation = row.delegation
-        return Basis(
-            kind=PermissionBasis.DELEGATION,
-            level=level,
-            delegation_id=delegation.pk,
-            delegation_basis=delegation.basis,
-            granted_by=str(delegation.grantor),
-            ends_at=delegation.ends_at,
-        )
-    assignment = row.role_assignment
+def _scope(office: str | None, municipality_number, municipality: str | None, county) -> str:
+    """``str(RoleAssignment.scope)`` from the names: office, municipality, county or national."""
+    if office is not None:
+        return office
+    if municipality is not None:
+        return f"{municipality_number} {municipality}"
+    if county is not None:
+        return county
+    return str(_("national"))
+
+
+def _role_basis(kind: str, level: str, values: tuple) -> Basis:
+    role, valid_to, office, municipality_number, municipality, county = values
     return Basis(
-        kind=row.basis,
+        kind=kind,
         level=level,
-        role=assignment.role,
-        scope=str(assignment.scope),
-        ends_at=assignment.valid_to,
+        role=role,
+        scope=_scope(office, municipality_number, municipality, county),
+        ends_at=valid_to,
+    )
+
+
+def _delegation_basis(delegation_id: int, level: str, values: tuple) -> Basis:
+    basis, valid_to, revoked_at, grantor, first_name, last_name = values
+    # ``Delegation.ends_at``: its end, or its revocation if that came first.
+    ends_at = revoked_at if revoked_at and revoked_at < valid_to else valid_to
+    return Basis(
+        kind=PermissionBasis.DELEGATION,
+        level=level,
+        delegation_id=delegation_id,
+        delegation_basis=basis,
+        granted_by=_full_name(grantor, first_name, last_name),
+        ends_at=ends_at,
     )
 
 
 def _sort_key(person: Person) -> tuple[str, ...]:
     return person.sort_key
+
+
+def _basis_order(basis: Basis) -> tuple:
+    return (BASIS_ORDER[basis.kind], basis.role, basis.delegation_id or 0)
 
 
 def access_review(
@@ -294,7 +371,8 @@ def access_review(
     """Everyone who can view or change each side's data of ``office`` now, and on what basis.
 
     ``office`` is an office or its code. Raises ``Http404`` when the office is unknown or
-    ``user`` may not review it (see ``reviewable_offices``). Two queries, whatever the size.
+    ``user`` may not review it (see ``reviewable_offices``). Two queries, whatever the size:
+    the office, and the values of its permission rows (no model instance per row).
     """
     code = office.code if isinstance(office, Office) else office
     office = reviewable_office_get(user=user, code=code)
@@ -302,42 +380,36 @@ def access_review(
     rows = (
         _rows_in_force(at)
         .filter(content_object=office)
-        .select_related(
-            "permission",
-            "user__employer_county",
-            "user__employer_municipality",
-            "role_assignment__office",
-            "role_assignment__municipality",
-            "role_assignment__county",
-            "delegation__grantor",
-        )
         .order_by("pk")
+        .values_list(*ROW_FIELDS, *PERSON_FIELDS, *ROLE_FIELDS, *DELEGATION_FIELDS)
     )
+    people_at = len(ROW_FIELDS)
+    roles_at = people_at + len(PERSON_FIELDS)
+    delegations_at = roles_at + len(ROLE_FIELDS)
     people: dict[int, Person] = {}
-    # (user, side) -> source -> level; a source is one role assignment or one delegation.
-    sources: dict[tuple[int, str], dict[tuple, tuple[str, OfficeUserObjectPermission]]] = {}
+    # (user, side) -> source -> (level, row); a source is one role assignment or one delegation.
+    sources: dict[tuple[int, str], dict[tuple, tuple[str, tuple]]] = {}
     for row in rows:
-        side, level = CODENAMES[row.permission.codename]
-        if row.user_id not in people:
-            people[row.user_id] = _person(row.user)
-        source = (
-            ("delegation", row.delegation_id)
-            if row.delegation_id
-            else ("role", row.role_assignment_id)
-        )
-        held = sources.setdefault((row.user_id, side), {})
+        user_id, side, level, _kind, role_assignment_id, delegation_id = row[:people_at]
+        side, level = SIDE_OF[side], LEVEL_OF[level]
+        if user_id not in people:
+            people[user_id] = _person(user_id, row[people_at:roles_at])
+        source = ("delegation", delegation_id) if delegation_id else ("role", role_assignment_id)
+        held = sources.setdefault((user_id, side), {})
         if source not in held or level == CHANGE:
             held[source] = (level, row)
     entries: dict[str, list[SideAccess]] = {side: [] for side in SIDES}
     for (user_id, side), held in sources.items():
-        bases = tuple(
-            sorted(
-                (_basis(row, level) for level, row in held.values()),
-                key=lambda basis: (BASIS_ORDER[basis.kind], basis.role, basis.delegation_id or 0),
-            )
-        )
+        bases = []
+        for level, row in held.values():
+            _user_id, _side, _level, kind, _role_assignment_id, delegation_id = row[:people_at]
+            if delegation_id:
+                bases.append(_delegation_basis(delegation_id, level, row[delegations_at:]))
+            else:
+                bases.append(_role_basis(kind, level, row[roles_at:delegations_at]))
+        bases.sort(key=_basis_order)
         level = CHANGE if any(basis.level == CHANGE for basis in bases) else VIEW
-        entries[side].append(SideAccess(people[user_id], side, level, bases))
+        entries[side].append(SideAccess(people[user_id], side, level, tuple(bases)))
     return OfficeReview(
         office=office,
         at=at,
@@ -394,15 +466,24 @@ class AccessOverview:
         )
 
 
-def _side_filter(side: str) -> Q:
-    return Q(permission__codename__in=[f"{VIEW}_{side}_data", f"{CHANGE}_{side}_data"])
-
-
 def _counts_by_office(office_ids: list[int], at: datetime.datetime) -> dict[int, dict[str, int]]:
-    """One aggregate query: the overview's counts for each of the offices."""
+    """One aggregate query: the overview's counts for each of the offices.
+
+    Counted as ``SideReview`` counts them: people once per office and side; through a
+    delegation only those who are not also the office's leader (a semi-join on the rows'
+    lookup index, only for the rows of cross-line delegations).
+    """
+    as_leader = Exists(
+        permission_rows_in_force(at).filter(
+            user=OuterRef("user"),
+            content_object=OuterRef("content_object"),
+            side=OuterRef("side"),
+            basis=PermissionBasis.OFFICE_LEADER,
+        )
+    )
     annotations = {}
     for side in SIDES:
-        has_side = _side_filter(side)
+        has_side = Q(side=side)
         annotations[side] = Count("user", distinct=True, filter=has_side)
         if side in LINE_SIDES:
             crossing = has_side & ~Q(user__employer_side=side)
@@ -410,7 +491,7 @@ def _counts_by_office(office_ids: list[int], at: datetime.datetime) -> dict[int,
             annotations[f"{side}_cross_line_delegation"] = Count(
                 "user",
                 distinct=True,
-                filter=crossing & Q(basis=PermissionBasis.DELEGATION),
+                filter=crossing & Q(basis=PermissionBasis.DELEGATION) & ~as_leader,
             )
     rows = (
         _rows_in_force(at)

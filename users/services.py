@@ -25,6 +25,9 @@ from users.models import (
     User,
 )
 
+# One answer for a person, office or scope that does not exist and for one that exists but is
+# not among the caller's choices, so a choice list tells nobody what exists beyond it.
+NOT_OFFERED = gettext_noop("Unknown, or not one you can choose here.")
 WRONG_SCOPE = gettext_noop("This role is given for %(kind)s: choose one, and nothing else.")
 NATIONAL_SCOPE = gettext_noop("This role is national: leave office, municipality and county empty.")
 
@@ -232,12 +235,38 @@ def delegation_revoke(*, delegation: Delegation, revoked_by: User) -> Delegation
     return delegation
 
 
+ROLE_ALREADY_ENDED = gettext_noop("The role has already ended.")
+ROLE_WITHDRAWN = gettext_noop(
+    "The role had not started yet: it is withdrawn and never takes effect."
+)
+
+
 @transaction.atomic
-def role_assignment_end(*, assignment: RoleAssignment, at: datetime.datetime | None = None):
-    """End a role now (or at ``at``). The permissions it gave end with it, to the second."""
-    assignment.valid_to = at or timezone.now()
+def role_assignment_end(
+    *,
+    assignment: RoleAssignment,
+    at: datetime.datetime | None = None,
+    ended_by: User | None = None,
+) -> RoleAssignment | None:
+    """End a role now (or at ``at``). The permissions it gave end with it, to the second.
+
+    A role that has not started by then never takes effect: it is withdrawn — deleted with its
+    approvals, the deletion audited as ``role_ended`` — and ``None`` is returned (a role's end
+    must lie after its start, so it cannot be "ended at its start"). A role that has already
+    ended is refused (field ``valid_to``) rather than extended to now. The receivers in
+    ``users/signals.py`` sync the permissions and write the audit event.
+    """
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    at = at or timezone.now()
+    if assignment.valid_to is not None and assignment.valid_to <= at:
+        raise ValidationError({"valid_to": [_(ROLE_ALREADY_ENDED)]})
+    assignment.audit_actor = ended_by
+    if assignment.valid_from >= at:
+        assignment.delete()
+        return None
+    assignment.valid_to = at
     assignment.full_clean()
-    assignment.save(update_fields=["valid_to"])  # the receiver syncs and audits
+    assignment.save(update_fields=["valid_to"])
     return assignment
 
 
@@ -251,6 +280,9 @@ NOT_AN_APPROVER = gettext_noop(
     "You are not one of the parties who must approve this appointment, or you already have."
 )
 NOT_PENDING = gettext_noop("This appointment is not waiting for approval.")
+OWN_APPOINTMENT = gettext_noop(
+    "You cannot approve your own appointment: another holder of the approving role must."
+)
 
 
 def leader_approvals_required(office: Office) -> list[tuple[str, Municipality | None]]:
@@ -323,13 +355,19 @@ def role_assignment_propose(
         approved_at=None if joint else now,
     )
     assignment.full_clean()
+    assignment.audit_actor = proposer
     assignment.save()
     # Checked after saving, inside the transaction: the policy decides on the stored row
     # exactly as it will for every later change, and a refusal rolls the row back.
     if not RoleAssignment.objects.visible_to(proposer, "change").filter(pk=assignment.pk).exists():
         raise ValidationError({"role": [_(NOT_ROLE_AUTHORITY)]})
-    if joint and any(
-        _approves_as(proposer, office, side, m) for side, m in leader_approvals_required(office)
+    # Nobody approves their own appointment (the policy already refuses proposing oneself).
+    if (
+        joint
+        and proposer.pk != user.pk
+        and any(
+            _approves_as(proposer, office, side, m) for side, m in leader_approvals_required(office)
+        )
     ):
         role_assignment_approve(approver=proposer, assignment=assignment)
         assignment.refresh_from_db()
@@ -338,10 +376,22 @@ def role_assignment_propose(
 
 @transaction.atomic
 def role_assignment_approve(*, approver: User, assignment: RoleAssignment) -> RoleAssignment:
-    """Record one party's approval of a joint appointment; the last one puts it in force."""
+    """Record one party's approval of a joint appointment; the last one puts it in force.
+
+    Refused (field ``approved_at``, nothing stored) when the appointment is not waiting — in
+    force, withdrawn or past its end — when the approver is the appointee, or when the approver
+    is none of the parties still to approve.
+    """
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if assignment.approved_at is not None or assignment.role != Role.OFFICE_LEADER:
+    now = timezone.now()
+    if (
+        assignment.approved_at is not None
+        or assignment.role != Role.OFFICE_LEADER
+        or (assignment.valid_to is not None and assignment.valid_to <= now)
+    ):
         raise ValidationError({"approved_at": [_(NOT_PENDING)]})
+    if assignment.user_id == approver.pk:
+        raise ValidationError({"approved_at": [_(OWN_APPOINTMENT)]})
     party = next(
         (
             (side, municipality)
@@ -361,10 +411,18 @@ def role_assignment_approve(*, approver: User, assignment: RoleAssignment) -> Ro
         action=AuditAction.ROLE_ASSIGNED,
         office=assignment.office,
         target=assignment,
-        details={"approval": side, "municipality": getattr(municipality, "number", None)},
+        details={
+            "change": "approved",
+            "user": assignment.user.username,
+            "role": assignment.role,
+            "approval": side,
+            "municipality": getattr(municipality, "number", None),
+        },
     )
     if not pending_approvals(assignment):
-        assignment.approved_at = timezone.now()
-        assignment.valid_from = max(assignment.valid_from, assignment.approved_at)
-        assignment.save(update_fields=["approved_at", "valid_from"])  # syncs permissions
+        # The receiver syncs permissions and records the appointment coming into force.
+        assignment.approved_at = now
+        assignment.valid_from = max(assignment.valid_from, now)
+        assignment.audit_actor = approver
+        assignment.save(update_fields=["approved_at", "valid_from"])
     return assignment

@@ -2,17 +2,28 @@
 
 ``{"detail": "<one readable sentence>", "errors": {"<field>": ["<message>", ...]}}`` — ``errors``
 only when the problem is with named fields or query parameters, so a client can show both.
+
+Services raise Django's ``ValidationError`` with field errors (they serve the pages too); here it
+becomes the same 400 as a serializer's, so no view has to translate it by hand.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rest_framework import exceptions
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 INVALID_INPUT = gettext_noop("The request has invalid values; see errors for each field.")
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        errors = as_serializer_error(exc)
+        # A model's whole-object errors are keyed "__all__"; the API calls them non-field.
+        if "__all__" in errors:
+            errors["non_field_errors"] = errors.pop("__all__")
+        exc = exceptions.ValidationError(errors)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -57,7 +57,10 @@ class ReportViewSet(
                 }
             ) from error
         body = ReportRequestSerializer(report, context={"request": request}).data
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+        # The serializer's url is DRF's Hyperlink, a str subclass that WSGI servers (wsgiref,
+        # under runserver) refuse as a header value: hand them a plain str.
+        location = str(body["url"])
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
     @extend_schema(
         responses={

@@ -10,6 +10,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from rest_framework.test import APIClient
@@ -65,7 +66,8 @@ def test_fact_sheet_is_rendered_after_commit(requester, django_capture_on_commit
 
 
 def test_fact_sheet_content(requester, django_capture_on_commit_callbacks):
-    report = make_fact_sheet(requester, capture=django_capture_on_commit_callbacks)
+    with translation.override("nb"):
+        report = make_fact_sheet(requester, capture=django_capture_on_commit_callbacks)
     with report.file.open("rb") as handle:
         data = handle.read()
     assert data.startswith(b"%PDF-")
@@ -78,15 +80,51 @@ def test_fact_sheet_content(requester, django_capture_on_commit_callbacks):
     assert "Nordland" in text
     for name in ("Fauske", "Saltdal", "Sørfold", "Beiarn", "Hamarøy"):
         assert name in text
-    assert "Vertskommune" in text or "Host municipality" in text
-    assert "1 av 1" in text or "1 of 1" in text  # the page counter in the footer
+    assert "Vertskommune" in text
+    assert "Side 1 av 1" in text  # the page counter in the footer
     # PDF/A-2b: the XMP metadata declares part 2, conformance B; an output intent is present.
     root = reader.trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data()
     assert b'pdfaid:part="2"' in xmp
     assert b'pdfaid:conformance="B"' in xmp
     assert "/OutputIntents" in root
-    assert root["/Lang"] in ("nb", "en")
+    assert root["/Lang"] == "nb"
+
+
+# Words only the English fact sheet has, and their bokmål counterparts (locale/nb).
+FACT_SHEET_WORDS = {
+    "en": ["Fact sheet", "Host municipality", "Municipalities served", "Page 1 of 1"],
+    "nb": ["Faktaark", "Vertskommune", "Kommuner som betjenes", "Side 1 av 1"],
+}
+
+
+@pytest.mark.parametrize(("chosen", "other"), [("en", "nb"), ("nb", "en")])
+def test_fact_sheet_is_in_the_language_chosen_when_requested(
+    requester, django_capture_on_commit_callbacks, chosen, other
+):
+    """The requester's language at request time, even if the worker runs under another one."""
+    with (
+        translation.override(chosen),
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+    ):
+        report = report_request_create(
+            user=requester,
+            kind=ReportKind.OFFICE_FACT_SHEET,
+            parameters={"office": "indre-salten"},
+        )
+    assert report.language == chosen
+    with translation.override(other):
+        for callback in callbacks:
+            callback()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE, report.error
+    text = pdf_text(report)
+    for words in FACT_SHEET_WORDS[chosen]:
+        assert words in text, (chosen, words)
+    for words in FACT_SHEET_WORDS[other]:
+        assert words not in text, (chosen, words)
+    with report.file.open("rb") as handle:
+        assert PdfReader(io.BytesIO(handle.read())).trailer["/Root"]["/Lang"] == chosen
 
 
 def test_rendering_twice_does_nothing_more(requester, django_capture_on_commit_callbacks):

@@ -148,7 +148,11 @@ def test_api_matrix(world, role, employer):
             {"side": side, "title": "changed", "body": "", "version": note.version},
             format="json",
         )
-        assert update.status_code == (200 if may_change else 404), (kind, side)
+        # Outsiders get 404; those who may see the note but not change it get 403.
+        assert update.status_code == (200 if may_change else 403 if may_view else 404), (
+            kind,
+            side,
+        )
         created = client.post(
             "/api/v1/notes/",
             {"office": kind, "side": side, "title": "new"},

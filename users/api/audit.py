@@ -1,7 +1,8 @@
 """``/api/v1/audit-events/``: the append-only audit log, read-only.
 
 Each caller reads their own events and those of the offices they review (``users/access.py``),
-with the filters of the audit log page (``users/filters.py``). Nothing here writes: POST, PUT,
+with the filters of the audit log page (``users/filters.py``), newest first, a page at a time by
+cursor (``next`` / ``previous``, no ``count``). Nothing here writes: POST, PUT,
 PATCH and DELETE answer 405, and the model and the database refuse changes anyway.
 """
 
@@ -9,6 +10,7 @@ import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from navpartner.api.pagination import NewestFirstCursorPagination
 from navpartner.sidedata import Side
 from users.access import get_visible_or_404
 from users.filters import AuditEventFilter
@@ -60,7 +62,13 @@ class AuditEventSerializer(serializers.ModelSerializer):
         description=(
             "Audit events the caller may read — their own, and those of the offices they review "
             "(office leader, the municipal executive of a served municipality, the county "
-            "director) — newest first. An invalid filter value answers 400 naming the parameter."
+            "director) — newest first. An event about one side's data at an office (created, "
+            "changed, deleted, read through a delegation) is listed only while the caller may "
+            "view that side there; a refused access names only what was asked for. An invalid "
+            "filter value answers 400 naming the parameter.\n\n"
+            "Pages follow a cursor, not page numbers: the answer is `next`, `previous` and "
+            "`results` (no `count`); follow `next` for older events and `previous` for newer "
+            "ones, keeping the filters. `page_size` takes up to 500."
         )
     ),
     retrieve=extend_schema(
@@ -77,6 +85,8 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AuditEventFilter
     # AuditEventFilter's `search` covers object, basis and username; DRF's own is not used.
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    # The log only grows: a cursor on the time, no COUNT of a million rows per page.
+    pagination_class = NewestFirstCursorPagination
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):

@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from navpartner.sidedata import DELEGABLE_SIDE_CHOICES
 from offices.models import Office
 from users import access
+from users.api.roles import NOT_OFFERED_ERRORS
 from users.models import Delegation, DelegationLevel, User
-from users.selectors import delegation_list
+from users.selectors import delegation_grantees, delegation_list
 from users.services import delegation_grant, delegation_revoke
 
 
@@ -49,14 +50,26 @@ class DelegationSerializer(serializers.ModelSerializer):
 
 
 class DelegationGrantSerializer(serializers.Serializer):
+    """What a grantor may send: the grant form's choices (``offices_delegable``,
+    ``delegation_grantees``); anything else, known or not, gets the same message."""
+
     grantee = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.filter(is_active=True)
+        slug_field="username", queryset=User.objects.none(), error_messages=NOT_OFFERED_ERRORS
     )
-    office = serializers.SlugRelatedField(slug_field="code", queryset=Office.objects.all())
+    office = serializers.SlugRelatedField(
+        slug_field="code", queryset=Office.objects.none(), error_messages=NOT_OFFERED_ERRORS
+    )
     side = serializers.ChoiceField(choices=DELEGABLE_SIDE_CHOICES)
     level = serializers.ChoiceField(choices=DelegationLevel.choices)
     basis = serializers.CharField(max_length=300)
     valid_to = serializers.DateField(help_text="Last day the delegation holds (at most a year).")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["grantee"].queryset = delegation_grantees(user=request.user)
+            self.fields["office"].queryset = access.offices_delegable(request.user)
 
 
 class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -75,7 +88,7 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=DelegationGrantSerializer, responses={201: DelegationSerializer})
     def create(self, request):
-        incoming = DelegationGrantSerializer(data=request.data)
+        incoming = DelegationGrantSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         try:
             delegation = delegation_grant(grantor=request.user, **incoming.validated_data)

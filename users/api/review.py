@@ -74,7 +74,9 @@ class AccessReviewSideSerializer(serializers.Serializer):
     change = serializers.IntegerField(help_text=_("Of whom may change it."))
     cross_line = serializers.IntegerField(help_text=_("People with cross-line access."))
     cross_line_office_leader = serializers.IntegerField(help_text=_("Of which as office leader."))
-    cross_line_delegation = serializers.IntegerField(help_text=_("Of which through a delegation."))
+    cross_line_delegation = serializers.IntegerField(
+        help_text=_("Of which staff through a delegation (never the office leader).")
+    )
     entries = AccessReviewEntrySerializer(many=True)
 
 

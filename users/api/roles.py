@@ -1,6 +1,7 @@
 """``/api/v1/role-assignments/``: roles along the lines, with joint approval of office leaders."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,14 +11,20 @@ from rest_framework.response import Response
 from offices.models import County, Municipality, Office
 from users import access
 from users.models import Role, RoleAssignment, User
-from users.selectors import role_assignment_list
+from users.selectors import role_assignment_choices, role_assignment_list
 from users.services import (
+    NOT_OFFERED,
     end_of_day,
     pending_approvals,
     role_assignment_approve,
     role_assignment_end,
     role_assignment_propose,
 )
+
+NOT_OFFERED_ERRORS = {
+    "does_not_exist": gettext_lazy(NOT_OFFERED),
+    "invalid": gettext_lazy(NOT_OFFERED),
+}
 
 
 class PendingApprovalSerializer(serializers.Serializer):
@@ -65,23 +72,50 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
 
 
 class RoleAssignmentCreateSerializer(serializers.Serializer):
+    """What a proposer may send: the same choices as the role form (``role_assignment_choices``).
+
+    A username, office, municipality or county outside them — unknown, or not one the proposer
+    may name — gets one and the same message, so the API tells nobody which usernames exist.
+    """
+
     user = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.filter(is_active=True)
+        slug_field="username", queryset=User.objects.none(), error_messages=NOT_OFFERED_ERRORS
     )
     role = serializers.ChoiceField(choices=Role.choices)
     office = serializers.SlugRelatedField(
-        slug_field="code", queryset=Office.objects.all(), required=False, allow_null=True
+        slug_field="code",
+        queryset=Office.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages=NOT_OFFERED_ERRORS,
     )
     municipality = serializers.SlugRelatedField(
         slug_field="number",
-        queryset=Municipality.objects.valid_on(),
+        queryset=Municipality.objects.none(),
         required=False,
         allow_null=True,
+        error_messages=NOT_OFFERED_ERRORS,
     )
     county = serializers.SlugRelatedField(
-        slug_field="number", queryset=County.objects.all(), required=False, allow_null=True
+        slug_field="number",
+        queryset=County.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages=NOT_OFFERED_ERRORS,
     )
     valid_to = serializers.DateField(required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None:  # the schema: every role
+            return
+        choices = role_assignment_choices(user=request.user)
+        self.fields["user"].queryset = choices.people
+        self.fields["role"].choices = choices.role_choices
+        self.fields["office"].queryset = choices.offices
+        self.fields["municipality"].queryset = choices.municipalities
+        self.fields["county"].queryset = choices.counties
 
 
 class RoleAssignmentViewSet(
@@ -105,7 +139,7 @@ class RoleAssignmentViewSet(
         request=RoleAssignmentCreateSerializer, responses={201: RoleAssignmentSerializer}
     )
     def create(self, request):
-        incoming = RoleAssignmentCreateSerializer(data=request.data)
+        incoming = RoleAssignmentCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         valid_to = data.get("valid_to")
@@ -135,10 +169,21 @@ class RoleAssignmentViewSet(
         assignment.refresh_from_db()
         return Response(RoleAssignmentSerializer(assignment).data)
 
-    @extend_schema(request=None, responses={200: RoleAssignmentSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: RoleAssignmentSerializer, 204: None},
+        description="Ends the role now: 200 with the ended role. A role that had not started "
+        "yet is withdrawn instead (it never takes effect and is gone): 204.",
+    )
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         assignment = access.get_visible_or_404(
             RoleAssignment.objects.all(), request.user, access.CHANGE, pk=pk
         )
-        return Response(RoleAssignmentSerializer(role_assignment_end(assignment=assignment)).data)
+        try:
+            ended = role_assignment_end(assignment=assignment, ended_by=request.user)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        if ended is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(RoleAssignmentSerializer(ended).data)

@@ -41,6 +41,13 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
+    def validate_username(self, value: str) -> str:
+        # As the sign-in form does (Django's UsernameField): look-alikes are one username.
+        return User.normalize_username(value)
+
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(
+        help_text="When the token stops working; ask for a new one then."
+    )

@@ -6,18 +6,22 @@ from django.shortcuts import render
 
 from offices.selectors import office_list
 from reports.selectors import report_list
-from users.forms import ThrottledAuthenticationForm
+from users.forms import SignInForm
 from users.selectors import active_role_assignments
 
 RECENT_REPORTS = 5
 
 
 class SignInView(auth_views.LoginView):
-    """Django's sign-in, whose error never says whether the username or the password was wrong."""
+    """Django's sign-in, whose error never says whether the username or the password was wrong.
+
+    django-axes refuses a username and address after repeated failures, here, in the admin and
+    at the API token endpoint alike (``users/sign_in.py``).
+    """
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
-    authentication_form = ThrottledAuthenticationForm
+    authentication_form = SignInForm
 
 
 class SignOutView(auth_views.LogoutView):

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from users import access
 from users.forms import RoleAssignmentForm
 from users.models import RoleAssignment
-from users.selectors import role_assignment_list
+from users.selectors import role_assignment_choices, role_assignment_list
 from users.services import (
+    ROLE_WITHDRAWN,
     end_of_day,
     pending_approvals,
     role_assignment_approve,
@@ -33,14 +34,22 @@ def role_list_view(request):
     return render(
         request,
         "users/role_list.html",
-        {"assignments": assignments, "manageable": manageable},
+        {
+            "assignments": assignments,
+            "manageable": manageable,
+            "may_assign": bool(role_assignment_choices(user=request.user)),
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_create_view(request):
-    form = RoleAssignmentForm(request.POST or None)
+    choices = role_assignment_choices(user=request.user)
+    if not choices:
+        # Nothing one may assign: the page is as absent as a forbidden object.
+        return render(request, "errors/404.html", status=404)
+    form = RoleAssignmentForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -48,9 +57,9 @@ def role_create_view(request):
                 proposer=request.user,
                 user=data["user"],
                 role=data["role"],
-                office=data["office"],
-                municipality=data["municipality"],
-                county=data["county"],
+                office=data.get("office"),
+                municipality=data.get("municipality"),
+                county=data.get("county"),
                 valid_to=end_of_day(data["valid_to"]) if data["valid_to"] else None,
             )
         except ValidationError as error:
@@ -85,6 +94,10 @@ def role_end_view(request, pk: int):
     assignment = access.get_visible_or_404(
         RoleAssignment.objects.all(), request.user, access.CHANGE, pk=pk
     )
-    role_assignment_end(assignment=assignment)
-    messages.success(request, _("The role is ended."))
+    try:
+        ended = role_assignment_end(assignment=assignment, ended_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role is ended.") if ended else _(ROLE_WITHDRAWN))
     return redirect("access:role-list")

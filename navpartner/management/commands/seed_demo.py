@@ -3,16 +3,26 @@
 import datetime
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from navpartner import demo
 from navpartner.sidedata import Side
+from navpartner.sidedata_services import side_data_create
 from offices.models import County, Municipality, Office, OfficeNote
-from offices.services import office_municipality_add, office_note_create, office_upsert
+from offices.services import office_municipality_add, office_upsert
 from users.models import Delegation, DelegationLevel, EmployerSide, User
 from users.services import delegation_grant, role_assignment_ensure, user_upsert
+
+# The demo users all share one published password, and one of them is the superuser `admin`.
+REFUSED_IN_PRODUCTION = gettext_noop(
+    "seed_demo does not run with NAVPARTNER_ENV=production: it creates the superuser 'admin' "
+    "and demo users whose password is public. Create the first administrator with "
+    "'python manage.py createsuperuser' instead."
+)
 
 
 class Command(BaseCommand):
@@ -20,6 +30,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if settings.NAVPARTNER_ENV == "production":
+            raise CommandError(_(REFUSED_IN_PRODUCTION))
         password = settings.DEMO_PASSWORD
         counties = {county.number: county for county in County.objects.all()}
         municipalities = {m.number: m for m in Municipality.objects.valid_on(demo.DEMO_START)}
@@ -141,17 +153,19 @@ class Command(BaseCommand):
         leader = User.objects.get(username="leder.heimdal")
         for title, side, body in demo.HEIMDAL_NOTES:
             if not OfficeNote.objects.filter(office=heimdal, title=title).exists():
-                office_note_create(user=leader, office=heimdal, side=side, title=title, body=body)
+                side_data_create(
+                    user=leader,
+                    instance=OfficeNote(office=heimdal, side=side, title=title, body=body),
+                )
 
     @staticmethod
     def summary(password: str) -> str:
         usernames = [row[0] for row in demo.USERS] + ["admin"]
         others = User.objects.exclude(username__in=usernames).count()
-        # Shown on a developer's machine; a production log never gets the password.
-        shown = "(the value of DEMO_PASSWORD)" if settings.PRODUCTION else password
         return (
             f"Demo data ready: {len(demo.OFFICES)} offices, {len(usernames)} users.\n"
             f"Sign in at http://127.0.0.1:8000/ as one of: {', '.join(usernames)}\n"
             f"(and {others} more: office staff stat.<office> / kommune.<office>, stat2-4.heimdal)\n"
-            f"Password for all of them: {shown}"
+            # Only ever on a developer's machine: the command refuses to run in production.
+            f"Password for all of them: {password}"
         )
