@@ -34,10 +34,10 @@ API_PATH_PREFIX = "/api/"
 
 
 class PrivateCacheControlMiddleware:
-    """``Cache-Control: private, no-store`` on every answer to a signed-in user and every API answer.
+    """``Cache-Control: private, no-store`` on every answer to a signed-in user and the API's.
 
     Static files never get here (whitenoise answers them first) and keep their long caching. A
-    view that set its own ``Cache-Control`` (the report status poll, ``never_cache`` views) keeps it.
+    view that set its own ``Cache-Control`` (the report status poll, ``never_cache``) keeps it.
     """
 
     def __init__(self, get_response):

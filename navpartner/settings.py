@@ -46,7 +46,7 @@ def _development_secret_key() -> str:
 
 
 def weak_secret_key(key: str) -> bool:
-    """Django's own criteria for a weak key (check security.W009), refused here, not warned about."""
+    """Django's own criteria for a weak key (check security.W009): refused here, not warned of."""
     return (
         len(key) < SECRET_KEY_MIN_LENGTH
         or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS

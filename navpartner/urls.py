@@ -20,9 +20,7 @@ urlpatterns = [
     # The split view serves Swagger UI's start script from its own URL: no inline script (CSP).
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(
-            url_name="schema", template_name="api/swagger_ui.html"
-        ),
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
         name="api-docs",
     ),
     path("admin/", admin.site.urls),

@@ -129,6 +129,11 @@ def demo_data(db):
 
         if not County.objects.exists():
             restore_migrated_data()
+        if not County.objects.exists():
+            pytest.fail(
+                "the flush of an earlier transactional test emptied the reference data: mark "
+                "transactional tests django_db(transaction=True, serialized_rollback=True)"
+            )
         seed_demo_data()
     return django_settings.DEMO_PASSWORD
 

@@ -1,6 +1,5 @@
 """Settings, health, admin, demo data: the project as a whole."""
 
-import io
 import os
 import subprocess
 import sys
@@ -225,17 +224,6 @@ def test_database_is_the_configured_one():
         assert url.startswith(("postgres://", "postgresql://")), url
     expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
     assert connection.vendor == expected
-
-
-@pytest.mark.django_db
-def test_benchmark_command_reports_ratios_and_leaves_nothing(demo_data):
-    out = io.StringIO()
-    call_command("benchmark", "--offices", "30", "--repeat", "1", stdout=out)
-    lines = out.getvalue().splitlines()
-    assert any(line.startswith("Office rows (bare)") and line.endswith("1.0") for line in lines)
-    assert any("GET /api/v1/offices/" in line for line in lines)
-    assert not Office.objects.filter(code__startswith="benchmark-").exists()
-    assert not User.objects.filter(username="benchmark-user").exists()
 
 
 @pytest.mark.django_db

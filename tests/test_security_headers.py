@@ -84,7 +84,7 @@ def test_signed_in_pages_carry_the_strict_policy(client, member, path):
 
 
 def test_api_docs_load_swagger_ui_from_our_static_files_only(client):
-    """drf-spectacular's default is jsdelivr, unpinned, without integrity; sidecar's copy is ours."""
+    """drf-spectacular's default is jsdelivr, unpinned, without integrity; the sidecar is ours."""
     html = client.get("/api/docs/").content.decode()
     assert "cdn" not in html.lower()
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), html
@@ -126,7 +126,9 @@ def test_stylesheets_load_nothing_from_other_hosts():
             url = url.strip("\"'")
             assert not re.match(r"(https?:)?//", url), f"{name} loads {url}"
             if not url.startswith("data:"):
-                assert finders.find(posixpath.normpath(posixpath.join(posixpath.dirname(name), url)))
+                assert finders.find(
+                    posixpath.normpath(posixpath.join(posixpath.dirname(name), url))
+                )
 
 
 # --- Cache-Control ----------------------------------------------------------------------------

@@ -13,7 +13,9 @@ from users.models import User
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
-@pytest.mark.parametrize(("language", "words"), [("en", "Host municipality"), ("nb", "Vertskommune")])
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "Host municipality"), ("nb", "Vertskommune")]
+)
 def test_pdf_language_is_the_reports_language(
     demo_data, django_capture_on_commit_callbacks, language, words
 ):

@@ -129,7 +129,8 @@ def test_api_matrix(world, role, employer):
     client.force_authenticate(user)
 
     listed = client.get("/api/v1/notes/", {"page_size": 100}).json()["results"]
-    seen = {(note["office"], note["side"]) for note in listed}
+    # The demo offices are in the database too (a county director of Trøndelag sees Heimdal's).
+    seen = {(note["office"], note["side"]) for note in listed if note["office"] in OFFICE_KINDS}
     should_see = {
         (kind, side)
         for kind, side in itertools.product(OFFICE_KINDS, SIDES)

@@ -1,10 +1,8 @@
 """``/api/v1/delegations/``: list, grant (POST), revoke (POST …/revoke/)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from navpartner.sidedata import DELEGABLE_SIDE_CHOICES
@@ -90,10 +88,7 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def create(self, request):
         incoming = DelegationGrantSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
-        try:
-            delegation = delegation_grant(grantor=request.user, **incoming.validated_data)
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+        delegation = delegation_grant(grantor=request.user, **incoming.validated_data)
         return Response(DelegationSerializer(delegation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: DelegationSerializer})
@@ -102,8 +97,5 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         delegation = access.get_visible_or_404(
             Delegation.objects.all(), request.user, access.CHANGE, pk=pk
         )
-        try:
-            delegation = delegation_revoke(delegation=delegation, revoked_by=request.user)
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+        delegation = delegation_revoke(delegation=delegation, revoked_by=request.user)
         return Response(DelegationSerializer(delegation).data)

@@ -1,11 +1,9 @@
 """``/api/v1/role-assignments/``: roles along the lines, with joint approval of office leaders."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from offices.models import County, Municipality, Office
@@ -143,29 +141,18 @@ class RoleAssignmentViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         valid_to = data.get("valid_to")
-        try:
-            assignment = role_assignment_propose(
-                proposer=request.user,
-                valid_to=end_of_day(valid_to) if valid_to else None,
-                **{
-                    key: data.get(key)
-                    for key in ("user", "role", "office", "municipality", "county")
-                },
-            )
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+        assignment = role_assignment_propose(
+            proposer=request.user,
+            valid_to=end_of_day(valid_to) if valid_to else None,
+            **{key: data.get(key) for key in ("user", "role", "office", "municipality", "county")},
+        )
         body = RoleAssignmentSerializer(assignment).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: RoleAssignmentSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        try:
-            assignment = role_assignment_approve(
-                approver=request.user, assignment=self.get_object()
-            )
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+        assignment = role_assignment_approve(approver=request.user, assignment=self.get_object())
         assignment.refresh_from_db()
         return Response(RoleAssignmentSerializer(assignment).data)
 
@@ -180,10 +167,7 @@ class RoleAssignmentViewSet(
         assignment = access.get_visible_or_404(
             RoleAssignment.objects.all(), request.user, access.CHANGE, pk=pk
         )
-        try:
-            ended = role_assignment_end(assignment=assignment, ended_by=request.user)
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+        ended = role_assignment_end(assignment=assignment, ended_by=request.user)
         if ended is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(RoleAssignmentSerializer(ended).data)

@@ -29,7 +29,7 @@ import re
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -370,7 +370,8 @@ class Command(BaseCommand):
         began = time.perf_counter()
         try:
             built = benchdata.ensure(
-                scale,
+                # --audit-scaling empties the log and grows it itself: no top-up first.
+                replace(scale, events=0) if options["audit_scaling"] else scale,
                 rebuild=options["rebuild"],
                 database_is_scratch=options["database_is_scratch"],
                 log=self.log,
