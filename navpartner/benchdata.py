@@ -9,7 +9,7 @@ else is named ``bench-…`` so that it can be recognised and reused on the next 
 Rows are written in bulk: ``bulk_create`` for the few thousand people, roles and permission
 rows, and for the notes and audit events one streamed ``COPY`` on PostgreSQL (a batched
 ``INSERT`` elsewhere). Signals do not fire for bulk writes, so the permission rows are written
-here by the rules of ``users/permissions.py``; ``verify_permissions`` then runs the real
+here by the rules of ``users/access/permissions.py``; ``verify_permissions`` then runs the real
 ``permissions_sync`` on one person of each kind and fails if it would change anything.
 
 The builder refuses a database holding anything but reference data and benchmark data (a real
@@ -389,7 +389,7 @@ def build_organisation(scale: Scale) -> None:
 
 
 def _permission_rows(assignments, delegations, offices, served) -> Iterator:
-    """The rows ``permissions_sync`` writes, by the table of ``users/permissions.py``."""
+    """The rows ``permissions_sync`` writes, by the table of ``users/access/permissions.py``."""
     permission_ids = dict(
         Permission.objects.filter(content_type__app_label="offices").values_list("codename", "pk")
     )
@@ -449,7 +449,7 @@ def verify_permissions() -> int:
 
     Run in a transaction that is rolled back, so a failure leaves the data as it was.
     """
-    from users.permissions import permissions_sync
+    from users.access.permissions import permissions_sync
 
     sample = [
         User.objects.filter(username__startswith=PREFIX, username__endswith=suffix)

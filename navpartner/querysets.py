@@ -1,6 +1,6 @@
 """How a model tells the access policy what it is, and the one visibility method it carries.
 
-``Model.objects.visible_to(user, action)`` hands the decision to ``users/access.py``; nothing
+``Model.objects.visible_to(user, action)`` hands the decision to ``users/access/``; nothing
 else in the code base decides who sees what. The policy does not import the models it rules:
 each model declares what it is in a ``visibility`` attribute, and the policy reads that —
 
@@ -10,7 +10,7 @@ each model declares what it is in a ``visibility`` attribute, and the policy rea
   the app;
 * ``OwnedBy("field")``: records only the person named in ``field`` sees (report requests).
 
-A model with neither a declaration nor a policy registered in ``users/access.py`` is visible to
+A model with neither a declaration nor a policy registered in ``users/access/`` is visible to
 nobody, so a forgotten model fails closed.
 """
 

@@ -111,7 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "navpartner.middleware.PrivateCacheControlMiddleware",
-    "users.audit.AuditMiddleware",
+    "users.access.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a refused sign-in into the lockout page.
@@ -161,7 +161,7 @@ AUTHENTICATION_BACKENDS = [
     "users.sign_in.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Guardian's object permissions, with side data on offices answered by the policy.
-    "users.backends.OfficePermissionBackend",
+    "users.access.backends.OfficePermissionBackend",
 ]
 # guardian.W001 looks for guardian's own backend by name; ours above is a subclass of it.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]

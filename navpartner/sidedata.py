@@ -2,7 +2,7 @@
 
 ``Side`` says which party owns the data — the state (NAV), the municipality, or both (joint).
 Who may see or change a record follows from its offices and side alone, decided by the access
-policy (``users/access.py``), which reads each model's declaration instead of knowing the model:
+policy (``users/access/``), which reads each model's declaration instead of knowing the model:
 
     class Measurement(models.Model):
         office = models.ForeignKey(Office, ...)

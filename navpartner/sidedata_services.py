@@ -59,7 +59,7 @@ def _check_may_change(*, user, instance: models.Model, declared: SideData) -> No
 
 
 def _audit(*, user, action: str, instance: models.Model, declared: SideData, details=None):
-    from users.audit import audit_record
+    from users.access.audit import audit_record
 
     offices, side = declared.office_and_side_of([instance]).get(instance.pk, ([], ""))
     for office_id in offices or [None]:

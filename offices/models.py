@@ -1,7 +1,7 @@
 """Organisation units: counties (fylker), municipalities (kommuner) and NAV offices.
 
 These are reference data: every signed-in user may read them. Who may see the *partnership data*
-of an office is decided elsewhere (``users/access.py``).
+of an office is decided elsewhere (``users/access/``).
 
 Date ranges here are closed: ``valid_to`` is the last day something is valid, and empty means
 "still valid". That is how SSB publishes its classifications.
@@ -114,7 +114,7 @@ class Office(models.Model):
         verbose_name = _("NAV office")
         verbose_name_plural = _("NAV offices")
         # Object permissions of django-guardian sit on offices (users/models.py), one per side
-        # and action; users/permissions.py derives them from roles and delegations.
+        # and action; users/access/permissions.py derives them from roles and delegations.
         default_permissions = ("view", "change", "add", "delete")
         permissions = [
             ("view_state_data", _("Can view the office's state data")),

@@ -58,7 +58,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(OfficeUserObjectPermission)
 class OfficeUserObjectPermissionAdmin(ReadOnlyAdmin):
-    """Office permissions are derived from roles and delegations (``users/permissions.py``);
+    """Office permissions are derived from roles and delegations (``users/access/permissions.py``);
     a row written by hand would give access with no basis, so the admin only shows them —
     every row, past and future, not only those in force."""
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class UsersConfig(AppConfig):
-    """Users, roles and the access policy (users/access.py)."""
+    """Users, roles and the access policy (users/access/)."""
 
     name = "users"
     verbose_name = _("Users and access")

@@ -1,7 +1,7 @@
 """Users, their employer, and their dated role assignments.
 
 Every person in an office is employed either by the state (NAV) or by a municipality, and what
-they may see follows from that employer side and their roles (``users/access.py``).
+they may see follows from that employer side and their roles (``users/access/``).
 """
 
 from django.contrib.auth.models import AbstractUser, Permission, _user_has_perm
@@ -86,7 +86,7 @@ class User(AbstractUser):
     def has_perm(self, perm, obj=None) -> bool:
         # Django answers yes to an active superuser before asking any backend; operators get no
         # side data (docs/access.md), so for those permissions the backends decide, as for all.
-        from users.backends import side_data_permission
+        from users.access.backends import side_data_permission
 
         if self.is_superuser and side_data_permission(perm, obj) is not None:
             return self.is_active and _user_has_perm(self, perm, obj)
@@ -438,9 +438,10 @@ class OfficeUserObjectPermission(UserObjectPermissionBase):
 
     Each row is one permission from one source (a role assignment or a delegation), dated like
     its source, so a permission ends exactly when its role or delegation ends, and the access
-    review can say on what basis each person has it. ``users/permissions.py`` keeps the rows in
-    step with roles and delegations; ``users/access.py`` reads them. Guardian's own
-    unique-per-permission rule is dropped: two sources may grant the same permission.
+    review can say on what basis each person has it. ``users/access/permissions.py`` keeps the
+    rows in step with roles and delegations; the policy (``users/access/``) reads them.
+    Guardian's own unique-per-permission rule is dropped: two sources may grant the same
+    permission.
 
     ``objects`` and every join into the rows (from ``Permission``, ``User``, ``Office``) see
     only the rows in force now, so guardian tells the same truth as the policy; ``all_rows``
@@ -533,7 +534,7 @@ class AuditEventQuerySet(VisibleToQuerySet):
 class AuditEvent(models.Model):
     """One line of the append-only audit log: who did what, to which object, on what basis.
 
-    Written in the same transaction as the change it records (``users/audit.py``). Rows are
+    Written in the same transaction as the change it records (``users/access/audit.py``). Rows are
     never changed or deleted: the model, its queryset and the admin refuse, and on PostgreSQL a
     trigger refuses at the database too (migration ``users/0002``).
     """

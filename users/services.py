@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from navpartner.sidedata import Side
 from offices.models import County, Municipality, Office
 from users.access import delegation_authority_offices
-from users.audit import audit_record
+from users.access.audit import audit_record
 from users.models import (
     COUNTY_ROLES,
     MUNICIPALITY_ROLES,

@@ -13,19 +13,19 @@ from django.dispatch import receiver
 from knox.models import AuthToken
 
 from offices.models import Office, OfficeMunicipality
-from users.audit import audit_record, audit_record_after_response, current_user
+from users.access.audit import audit_record, audit_record_after_response, current_user
+from users.access.permissions import (
+    permissions_sync,
+    permissions_sync_users,
+    users_reaching_county,
+    users_reaching_municipality,
+)
 from users.models import (
     AuditAction,
     Delegation,
     OfficeUserObjectPermission,
     RoleAssignment,
     User,
-)
-from users.permissions import (
-    permissions_sync,
-    permissions_sync_users,
-    users_reaching_county,
-    users_reaching_municipality,
 )
 from users.sign_in import REFUSED_DURING_LOCKOUT, sign_in_method
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from users.permissions import permissions_resync as permissions_resync_service
+from users.access.permissions import permissions_resync as permissions_resync_service
 
 
 @shared_task(name="users.tasks.permissions_resync")

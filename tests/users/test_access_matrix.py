@@ -1,8 +1,8 @@
 """The access matrix: every role × both employer sides × four kinds of office × three sides ×
-view/change, against users/access.py and through the API.
+view/change, against users/access/ and through the API.
 
 The expected answers come from ``expected()`` below, written from DESIGN.md's rules directly
-(not from users/permissions.py), so the two must agree.
+(not from users/access/permissions.py), so the two must agree.
 
 The world: Trøndelag (50) and Nordland (18).
   own        — the user's office, serving Melhus (5028);

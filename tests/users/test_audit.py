@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from offices.models import Office
-from users.audit import audit_record
+from users.access.audit import audit_record
 from users.models import AuditAction, AuditEvent, User
 from users.services import delegation_grant
 

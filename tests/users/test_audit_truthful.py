@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from offices.models import Office, OfficeNote
-from users.audit import audit_record
+from users.access.audit import audit_record
 from users.models import AuditAction, AuditEvent, Delegation, User
 from users.services import delegation_revoke
 
@@ -94,7 +94,7 @@ def test_a_refused_read_tells_its_actor_nothing_and_missing_equals_forbidden(cli
 
     # Nothing of Heimdal's notes reaches the page either.
     html = page_html(client, "stat.tromso", action="access_denied")
-    assert "Access denied" in html or "Tilgang nektet" in html
+    assert "Tilgang nektet" in html  # bokmål unless the user chose English
     for text in [n.title for n in heimdal_notes] + ["NAV Heimdal"]:
         assert text not in html
     # The stored events are the same too: nothing about the target, even for operators' eyes.
@@ -238,8 +238,8 @@ def test_pages_follow_a_cursor_without_counting(client, demo_data):
     page = response.context["page"]
     assert len(page.object_list) == 50 and page.has_next() and not page.has_previous()
     html = response.content.decode()
-    assert '<nav aria-label="Newer and older audit events"' in html or "<nav aria-label=" in html
-    assert "Older events" in html or "Eldre hendelser" in html
+    assert '<nav aria-label="Nyere og eldre logghendelser"' in html
+    assert "Eldre hendelser" in html
     assert page.older.startswith("?") and "office=heimdal" in page.older
     older = client.get(PAGE_URL + page.older).context["page"]
     assert len(older.object_list) == 50 and older.has_previous()

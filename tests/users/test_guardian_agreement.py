@@ -16,7 +16,7 @@ from guardian.shortcuts import get_objects_for_user, get_perms
 from offices.models import Office
 from tests import factories
 from users import access
-from users.backends import SIDE_DATA_CODENAMES
+from users.access.backends import SIDE_DATA_CODENAMES
 from users.models import Delegation, OfficeUserObjectPermission, Role, RoleAssignment, User
 from users.services import delegation_revoke, role_assignment_end
 
@@ -69,7 +69,7 @@ def held(user: User, office: Office, *, with_superuser: bool = True) -> set[str]
             ).exists(),
         }
         if not user.is_superuser:
-            # Guardian's checker answers yes to superusers by itself (users/backends.py).
+            # Guardian's checker answers yes to superusers by itself (users/access/backends.py).
             asked["checker.has_perm"] = ObjectPermissionChecker(user).has_perm(perm, office)
             asked["checker prefetched"] = prefetched.has_perm(perm, office)
             asked["get_perms"] = codename in get_perms(user, office)

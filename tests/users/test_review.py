@@ -3,7 +3,7 @@ the cross-line access counted — on the page, in the CSV export and in the API;
 review at all; and that the queries stay bounded whatever the number of people or offices.
 
 Pages answer at /tilgang/gjennomgang/ (overview) and /tilgang/gjennomgang/<code>/ (+ csv/), the
-API at /api/v1/access-review/?office=<code>; all read ``users/review.py``.
+API at /api/v1/access-review/?office=<code>; all read ``users/access/review.py``.
 """
 
 import csv
@@ -18,8 +18,8 @@ from rest_framework.test import APIClient
 
 from offices.models import Office
 from tests import factories
+from users.access.review import access_overview, access_review
 from users.models import AuditAction, AuditEvent, Delegation, PermissionBasis, Role, User
-from users.review import access_overview, access_review
 from users.services import delegation_grant, delegation_revoke, role_assignment_ensure
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ queries, with 10 or 200 staff per side — and cross-line access counted as DESI
 
 The review reads the values of the permission rows, never a model instance per row (issue 6:
 "the office review builds ~7,400 model instances per request at 200 staff per side"). The staff
-here are bulk-created, with the permission rows ``users/permissions.py`` would write for them
+here are bulk-created, with the permission rows ``users/access/permissions.py`` would write for them
 (its table: office staff get view and change on their own side and view on joint data; a
 delegation its level on its side), so that 400 people take a second, not a minute.
 """
@@ -20,6 +20,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from offices.models import Office
+from users.access.review import access_overview, access_review
 from users.models import (
     Delegation,
     EmployerSide,
@@ -29,7 +30,6 @@ from users.models import (
     RoleAssignment,
     User,
 )
-from users.review import access_overview, access_review
 from users.services import delegation_grant
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def user(username: str) -> User:
 
 def add_staff(count: int, first: int = 0) -> tuple[list[User], list[User]]:
     """``count`` state and ``count`` municipal staff at Heimdal, each state staffer with a
-    delegation to view municipal data: rows as ``users/permissions.py`` writes them. They are
+    delegation to view municipal data: rows as ``users/access/permissions.py`` writes them. They are
     numbered from ``first``."""
     heimdal = Office.objects.get(code="heimdal")
     executive = user(REVIEWER)

@@ -1,6 +1,6 @@
 """``/api/v1/audit-events/``: the append-only audit log, read-only.
 
-Each caller reads their own events and those of the offices they review (``users/access.py``),
+Each caller reads their own events and those of the offices they review (``users/access/``),
 with the filters of the audit log page (``users/filters.py``), newest first, a page at a time by
 cursor (``next`` / ``previous``, no ``count``). Nothing here writes: POST, PUT,
 PATCH and DELETE answer 405, and the model and the database refuse changes anyway.

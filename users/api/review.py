@@ -1,8 +1,8 @@
 """``GET /api/v1/access-review/?office=<code>``: the access review of one office (rule 10).
 
 The same content as the page ``/tilgang/gjennomgang/<code>/``, from the same selector
-(``users/review.py``): per side, everyone who can see or change the office's data now, on what
-basis, and the counts of cross-line access. Only the office's leader, the executive of a
+(``users/access/review.py``): per side, everyone who can see or change the office's data now,
+on what basis, and the counts of cross-line access. Only the office's leader, the executive of a
 municipality it serves and its county director get it; for anyone else, and for an unknown
 office, it is a 404.
 """
@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from navpartner.sidedata import Side
+from users.access.review import access_review
 from users.models import DelegationLevel, EmployerSide, PermissionBasis, Role
-from users.review import access_review
 
 
 class AccessReviewQuerySerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """The access review pages (rule 10): the offices in reach, one office, and its CSV export.
 
-Who may see what is decided in ``users/review.py`` (through ``users/access.py``): an office's
+Who may see what is decided in ``users/access/review.py`` (through ``users/access/``): an office's
 review exists only for its leader, the executive of a municipality it serves and its county
 director; for anyone else, and for an unknown code, it is a 404.
 """
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from offices.filters import OfficeFilter
 from offices.models import County, Municipality
 from offices.selectors import current_memberships
-from users.review import (
+from users.access.review import (
     LINE_SIDES,
     SideAccess,
     access_overview,

@@ -48,6 +48,7 @@ from offices.api.notes import OfficeNoteSerializer
 from offices.api.serializers import OfficeSerializer
 from offices.models import Office, OfficeMunicipality, OfficeNote
 from offices.selectors import current_memberships
+from users.access.review import access_review
 from users.models import (
     AuditEvent,
     Delegation,
@@ -56,7 +57,6 @@ from users.models import (
     RoleAssignment,
     User,
 )
-from users.review import access_review
 from users.selectors import audit_event_list
 
 PAGE = 50  # the pages' and the API's page size

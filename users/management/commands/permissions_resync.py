@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from users.permissions import permissions_resync
+from users.access.permissions import permissions_resync
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ A model without a registered policy is visible to nobody, so a forgotten model f
   (``navpartner/sidedata.py``) — is visible for an action when the user holds the matching
   per-side permission on one of the row's offices *now* (``view_state_data``,
   ``change_joint_data``, …). Those permissions are django-guardian rows that
-  ``users/permissions.py`` derives from roles and delegations (rules 1–4 and 6 of DESIGN.md,
+  ``users/access/permissions.py`` derives from roles and delegations (rules 1–4 and 6 of DESIGN.md,
   tabulated there); each row carries its validity, so a role or delegation ends exactly when it
   ends, and the next request sees any change. ``side_permissions(user)`` answers "which
   (office, side, action)" for hundreds of offices in one query.
@@ -230,7 +230,7 @@ def _record_denial(queryset: QuerySet, user, action: str, lookup: dict) -> None:
     looked up, so neither the event nor its cost tells a missing object from a forbidden one.
     Operators read every event in the admin.
     """
-    from users.audit import audit_record_after_response
+    from users.access.audit import audit_record_after_response
     from users.models import AuditAction
 
     if not is_signed_in(user):
@@ -263,7 +263,7 @@ def record_delegated_reads(user, objects: Iterable[Model]) -> None:
     One event per office and side read, naming the records, in the reading request's
     transaction. Costs one query, whatever the number of records.
     """
-    from users.audit import audit_record
+    from users.access.audit import audit_record
     from users.models import AuditAction, PermissionBasis
 
     objects = list(objects)

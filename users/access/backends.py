@@ -3,7 +3,7 @@
 django-guardian stores our per-side office permissions (``view_state_data``,
 ``change_municipal_data``, …) as ``OfficeUserObjectPermission`` rows, each dated like the role
 or delegation it comes from. Guardian itself knows nothing of those dates, so left alone it
-would say yes before a role starts and after a delegation ends, while ``users/access.py`` says
+would say yes before a role starts and after a delegation ends, while ``users/access/`` says
 no. Three things make every way of asking give the policy's answer, at every instant:
 
 * **This backend** replaces guardian's in ``AUTHENTICATION_BACKENDS``. For a side-data

@@ -3,8 +3,8 @@ now, on what basis, and how much of it crosses the line between the two employer
 
 What the 2011 audit had to count by hand ("12 state employees with access to municipal data at
 Heimdal") is read here from the one source the access policy itself reads: the office
-permissions in force now (``OfficeUserObjectPermission``, derived by ``users/permissions.py``
-and enforced by ``users/access.py``). So the review shows exactly what is enforced, including
+permissions in force now (``OfficeUserObjectPermission``, derived by ``users/access/permissions.py``
+and enforced by ``users/access/``). So the review shows exactly what is enforced, including
 a delegation granted or revoked a second ago.
 
 * **Cross-line access** is access to one side's data (state or municipal) held by a person whose

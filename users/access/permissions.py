@@ -4,7 +4,7 @@ Each role assignment and each delegation grants a set of per-side permissions on
 (``view_state_data``, ``change_municipal_data``, …). ``permissions_sync(user=...)`` writes them
 as ``OfficeUserObjectPermission`` rows, dated like their source, so that:
 
-* a permission starts and ends exactly when its role or delegation does (``users/access.py``
+* a permission starts and ends exactly when its role or delegation does (``users/access/``
   reads only rows valid *now*), with no batch run in between;
 * a change of role, delegation, employer or office membership is written in the same
   transaction as the change (the receivers in ``users/signals.py`` call the sync), so the
@@ -15,7 +15,7 @@ A sync locks the person's user row first, so two syncs of one person never inter
 Changes that bypass the receivers (``QuerySet.update()``) are repaired by
 ``permissions_resync`` (the ``permissions_resync`` command, and hourly by Celery beat), which
 audits what it corrected. Django's permission API and guardian read the same rows, in force
-only (``users/backends.py``).
+only (``users/access/backends.py``).
 
 Permissions are per office, never per record: a few hundred offices, not a million
 measurements.
@@ -47,7 +47,7 @@ from django.utils import timezone
 
 from navpartner.sidedata import Side
 from offices.models import Office, OfficeMunicipality
-from users.audit import audit_record
+from users.access.audit import audit_record
 from users.models import (
     AuditAction,
     Delegation,
