@@ -6,6 +6,13 @@ from django.shortcuts import render
 PER_PAGE = 50
 
 
+def add_service_errors(form, error) -> None:
+    """Show a service's ``ValidationError`` on the form: on its fields where they exist, else
+    above the form (the error summary), so a refusal reads like any other form error."""
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
 def render_filtered_list(request, template_name: str, filterset, *, per_page: int = PER_PAGE):
     """A filtered, paginated list page; invalid filter values answer 400 with the form's errors.
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from navpartner.sidedata import Side
 from navpartner.sidedata_services import side_data_create, side_data_delete, side_data_update
+from navpartner.views import add_service_errors
 from offices.forms import OfficeNoteForm
 from offices.models import OfficeNote
 from offices.selectors import office_detail, office_note_detail, office_note_list
@@ -19,11 +20,6 @@ def _note_form(data, *, writable: list[str], initial: dict) -> OfficeNoteForm:
     form = OfficeNoteForm(data, initial=initial)
     form.fields["side"].choices = [(value, Side(value).label) for value in writable]
     return form
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 @login_required
@@ -46,7 +42,7 @@ def office_notes_view(request, code: str):
         try:
             side_data_create(user=request.user, instance=note)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The note is saved."))
             return redirect("offices:notes", code=office.code)
@@ -94,7 +90,7 @@ def office_note_view(request, code: str, pk: int):
                     },
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The note is saved."))
                 return redirect("offices:note", code=code, pk=note.pk)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from navpartner.views import add_service_errors
 from reports.forms import ReportRequestForm
 from reports.models import ReportStatus
 from reports.selectors import report_get, report_list
@@ -30,8 +31,7 @@ def report_list_view(request):
                 parameters={"office": form.cleaned_data["office"]},
             )
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your report is being made."))
             return redirect("reports:detail", report_id=report.id)

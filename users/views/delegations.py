@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from navpartner.views import add_service_errors
 from users import access
 from users.forms import DelegationForm
 from users.models import Delegation
@@ -52,8 +53,7 @@ def delegation_create_view(request):
         try:
             delegation = delegation_grant(grantor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from navpartner.views import add_service_errors
 from users import access
 from users.forms import RoleAssignmentForm
 from users.models import RoleAssignment
@@ -63,8 +64,7 @@ def role_create_view(request):
                 valid_to=end_of_day(data["valid_to"]) if data["valid_to"] else None,
             )
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            add_service_errors(form, error)
         else:
             if assignment.approved_at is None:
                 messages.info(request, _("The appointment waits for the other party's approval."))
