@@ -292,7 +292,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "navpartner API",
     "DESCRIPTION": (
         "The NAV partnership between state and municipality. Authenticate with a session or with "
-        "`Authorization: Token <token>` from `POST /api/v1/auth/token/`."
+        "`Authorization: Token <token>` from `POST /api/v1/auth/token/`. A token expires "
+        "(`expiry` in the answer), `DELETE /api/v1/auth/token/` revokes the one you call with, "
+        "and a password change revokes them all. Repeated failed sign-ins lock the username "
+        "for a while from that address (429), on every sign-in path. Outsiders get 404 for "
+        "what they may not see; who may see a record but not change it gets 403."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
