@@ -374,6 +374,17 @@ def role_assignment_propose(
     return assignment
 
 
+def may_approve(*, user: User, assignment: RoleAssignment) -> bool:
+    """Whether ``user`` is one of the parties still to approve this pending appointment (never
+    the appointee): the pages offer "Approve" only then."""
+    if assignment.approved_at is not None or assignment.user_id == user.pk:
+        return False
+    return any(
+        _approves_as(user, assignment.office, side, municipality)
+        for side, municipality in pending_approvals(assignment)
+    )
+
+
 @transaction.atomic
 def role_assignment_approve(*, approver: User, assignment: RoleAssignment) -> RoleAssignment:
     """Record one party's approval of a joint appointment; the last one puts it in force.

@@ -270,3 +270,23 @@ def test_the_api_list_costs_the_same_queries_at_any_size(
     with django_assert_num_queries(API_QUERIES):
         body = client.get(API_URL, {"office": "heimdal", "page_size": 100}).json()
     assert len(body["results"]) == min(before + more, 100)
+
+
+def test_the_logged_address_is_the_one_the_lockout_counts(rf, settings):
+    """REMOTE_ADDR by default — a client's X-Forwarded-For is not believed — and the address
+    our own proxy appended when TRUSTED_PROXY_COUNT says there is one."""
+    from rest_framework.settings import api_settings
+
+    from users.access.audit import client_address
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert client_address(request) == "10.0.0.9"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    api_settings.reload()
+    try:
+        assert client_address(request) == "203.0.113.7"
+        forged = rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="not-an-address")
+        assert client_address(forged) is None
+    finally:
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 0}
+        api_settings.reload()

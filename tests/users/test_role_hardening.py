@@ -446,3 +446,25 @@ def test_changes_outside_the_services_are_audited_by_what_changed(people):
         (AuditAction.ROLE_ASSIGNED, "changed"),
     ]
     assert events[1].details["before"] == {"valid_to": later.isoformat()}
+
+
+def test_approve_is_offered_only_to_a_party_still_to_approve(client, people, demo_data):
+    own = role_assignment_propose(
+        proposer=people["fylkesdirektor.trondelag"],
+        user=people["radmann.trondheim"],
+        role="office_leader",
+        office=office("heimdal"),
+    )
+    other = role_assignment_propose(
+        proposer=people["fylkesdirektor.trondelag"],
+        user=people["stat.lerkendal"],
+        role="office_leader",
+        office=office("heimdal"),
+    )
+    client.force_login(people["radmann.trondheim"])
+    html = client.get(reverse("access:role-list")).content.decode()
+    assert reverse("access:role-approve", args=[other.pk]) in html
+    assert reverse("access:role-approve", args=[own.pk]) not in html  # their own appointment
+    client.force_login(people["fylkesdirektor.trondelag"])
+    html = client.get(reverse("access:role-list")).content.decode()
+    assert reverse("access:role-approve", args=[other.pk]) not in html  # the state has approved

@@ -10,9 +10,11 @@ raising, which rolls the request's transaction back) and a failed sign-in throug
 them then, outside the request's transaction; outside a request it writes at once.
 """
 
+import ipaddress
 from contextvars import ContextVar
 
 from django.db import models
+from rest_framework.throttling import BaseThrottle
 
 from users.models import AuditAction, AuditEvent
 
@@ -21,11 +23,19 @@ _after_response: ContextVar[list | None] = ContextVar("navpartner_audit_after", 
 
 
 def client_address(request) -> str | None:
+    """The client's address as the sign-in lockout and the token throttle count it.
+
+    ``REMOTE_ADDR``, unless ``TRUSTED_PROXY_COUNT`` (DRF's ``NUM_PROXIES``) says how many of our
+    own proxies append to ``X-Forwarded-For``: trusting that header from anyone would let a
+    client write any address into the log. Anything that is not an address is left out.
+    """
     if request is None:
         return None
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips):
-    # trusting X-Forwarded-For from anyone would let a client write any address into the log.
-    return request.META.get("REMOTE_ADDR") or None
+    address = BaseThrottle().get_ident(request)
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except (AttributeError, ValueError):
+        return None
 
 
 def audit_record(

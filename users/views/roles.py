@@ -15,6 +15,7 @@ from users.selectors import role_assignment_choices, role_assignment_list
 from users.services import (
     ROLE_WITHDRAWN,
     end_of_day,
+    may_approve,
     pending_approvals,
     role_assignment_approve,
     role_assignment_end,
@@ -32,6 +33,9 @@ def role_list_view(request):
     )
     for assignment in assignments:
         assignment.pending = pending_approvals(assignment) if assignment.approved_at is None else []
+        assignment.may_approve = bool(assignment.pending) and may_approve(
+            user=request.user, assignment=assignment
+        )
     return render(
         request,
         "users/role_list.html",
