@@ -1,8 +1,10 @@
 """``manage.py benchmark`` at a tiny scale, as a real run: its own process, its own database file
 (migrated first), committed data, no test transaction around it.
 
-It must print a ratio for every row, check each pair's output before timing it, reuse the data
-it built on the next run, and refuse to build into a database that holds real data.
+It must print a ratio for every row that has a bare side, check each pair's output before timing
+it (a page or API row byte for byte against the same view with the access policy's read swapped
+for a direct one), print no ratio for a whole request, reuse the data it built on the next run,
+and refuse to build into a database that holds real data.
 """
 
 import json
@@ -20,11 +22,19 @@ ROWS = [
     "notes visible_to: county director",
     "notes visible_to: municipal executive",
     "notes visible_to: staff with a delegation",
-    "GET /api/v1/notes/ (page 1): office leader",
+    "notes API page 1 (view): office leader",
     "audit_event_list first 50: county director",
-    "GET /tilgang/logg/: office leader",
-    "GET /api/v1/offices/?page_size=500",
+    "audit log page (view): office leader",
+    "audit log page (view): county director",
+    "offices API ?page_size=500 (view)",
     "access_review (one office)",
+    "access review page (view)",
+]
+WHOLE_REQUESTS = [
+    "GET /api/v1/notes/ whole request: office leader",
+    "GET /tilgang/logg/ whole request: county director",
+    "GET /api/v1/offices/?page_size=500 whole request",
+    "GET /tilgang/gjennomgang/<office>/ whole request",
 ]
 
 
@@ -66,7 +76,12 @@ def test_table_with_checked_ratios_then_reuse_and_json(database):
     for name in ROWS:
         line = next((line for line in out.splitlines() if line.startswith(name)), None)
         assert line is not None, f"no row {name!r} in\n{out}"
-        assert " same " in line or "people shown" in line, line
+        assert " same " in line, line
+    for name in WHOLE_REQUESTS:
+        line = next((line for line in out.splitlines() if line.startswith(name)), None)
+        assert line is not None, f"no row {name!r} in\n{out}"
+        assert "for reference, no bare" in line, line
+        assert " same " in line, line  # the response is what the view row timed
 
     again = manage(database, "benchmark", *TINY, "--repeat", "2", "--json")
     assert again.returncode == 0, again.stderr
@@ -80,8 +95,17 @@ def test_table_with_checked_ratios_then_reuse_and_json(database):
     rows = {row["name"]: row for row in report["rows"]}
     for name in ROWS:
         assert rows[name]["ratio"] > 0
-        assert rows[name]["checked"].startswith(("same", "all"))
+        assert rows[name]["checked"].startswith("same")
         assert len(rows[name]["timings_ms"]) == len(rows[name]["bare_timings_ms"]) == 2
+    for name in ("audit log page (view): office leader", "access review page (view)"):
+        assert rows[name]["checked"].startswith("same HTML"), rows[name]
+    assert rows["notes API page 1 (view): office leader"]["checked"].startswith("same JSON")
+    for name in WHOLE_REQUESTS:
+        assert rows[name]["ratio"] is None
+        assert rows[name]["bare_timings_ms"] == []
+        assert len(rows[name]["timings_ms"]) == 2
+    # No ratio compares a whole request with anything.
+    assert all(row["ratio"] is None for row in report["rows"] if "whole request" in row["name"])
 
 
 def test_audit_scaling_grows_the_log_between_measurements(database):
@@ -89,7 +113,7 @@ def test_audit_scaling_grows_the_log_between_measurements(database):
     run = manage(database, "benchmark", *grown, "--repeat", "2", "--audit-scaling", "--json")
     assert run.returncode == 0, run.stderr
     scaling = json.loads(run.stdout)["audit_scaling"]
-    page = scaling["GET /tilgang/logg/: leader"]
+    page = scaling["audit log page (view): leader"]
     sizes = [stage["events"] for stage in page["stages"]]
     assert sizes[0] < sizes[1] < sizes[-1]
     assert sizes[-1] >= 5000
