@@ -119,19 +119,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleApproval)
-class RoleApprovalAdmin(admin.ModelAdmin):
-    """Approvals are given on the role pages; the admin only shows them."""
+class RoleApprovalAdmin(ReadOnlyAdmin):
+    """Approvals are given on the role pages (audited there); the admin only shows them —
+    removing one by hand would rewrite who agreed to an appointment without a trace."""
 
     list_display = ["assignment", "side", "municipality", "approved_by", "approved_at"]
     list_filter = ["side"]
     search_fields = ["assignment__user__username", "approved_by__username"]
     list_select_related = ["assignment__user", "municipality", "approved_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delegation)

@@ -213,3 +213,20 @@ def test_the_admin_lists_rows_not_yet_in_force(operator_client, heimdal):
         reverse("admin:users_officeuserobjectpermission_change", args=[row.pk])
     )
     assert response.status_code == 200
+
+
+def test_the_admin_refuses_to_delete_a_role_approval(operator_client, heimdal):
+    """Who agreed to an appointment is not rewritten by hand, without a trace."""
+    from users.models import RoleApproval
+    from users.services import role_assignment_propose
+
+    assignment = role_assignment_propose(
+        proposer=person("fylkesdirektor.trondelag"),
+        user=person("stat.lerkendal"),
+        role="office_leader",
+        office=heimdal,
+    )
+    approval = RoleApproval.objects.get(assignment=assignment)
+    delete = reverse("admin:users_roleapproval_delete", args=[approval.pk])
+    assert operator_client.post(delete, {"post": "yes"}).status_code == 403
+    assert RoleApproval.objects.filter(pk=approval.pk).exists()
