@@ -327,15 +327,28 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-report leaves the task for another one
+# ... and so does a child killed mid-report (SIGKILL, the OOM killer): its message is requeued at
+# once instead of being acknowledged. The task is idempotent (reports.services._claim).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=4 * 60)
+# Redis hands an unacknowledged message (its worker vanished) to another worker after this many
+# seconds. Longer than the hard time limit, so no render still running is handed out twice;
+# shorter than REPORT_STALE_AFTER_MINUTES, so redelivery comes before housekeeping steps in.
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=10 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+# Rendering leaks a little memory per report (WeasyPrint, fonts): recycle worker children.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=100)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(  # KiB; checked after each task
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=300_000
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "reports-housekeeping": {
         "task": "reports.tasks.housekeeping",
-        "schedule": 60 * 60,
+        "schedule": 5 * 60,  # re-queues lost reports: keep it well under the stale threshold
     },
     # Permission rows follow roles by signals; this repairs what bypassed them (.update()).
     "permissions-resync": {
@@ -347,8 +360,36 @@ CELERY_BEAT_SCHEDULE = {
 # --- Reports ----------------------------------------------------------------------------------
 # Finished report files are removed this many days after they were made.
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
-# A report still running after this many minutes is marked failed by the housekeeping task.
+# A report still running after this many minutes is re-queued by the housekeeping task (its
+# worker died), up to REPORT_MAX_ATTEMPTS renders; then it is marked failed.
 REPORT_STALE_AFTER_MINUTES = env.int("REPORT_STALE_AFTER_MINUTES", default=30)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+# A report still queued after this many minutes is sent to the workers again (its message was
+# lost); one queued longer than REPORT_STALE_AFTER_MINUTES x REPORT_MAX_ATTEMPTS is failed.
+REPORT_REQUEUE_AFTER_MINUTES = env.int("REPORT_REQUEUE_AFTER_MINUTES", default=5)
+# Report requests one user may make, on the page and the API together (DRF rate syntax).
+REPORT_CREATE_RATE = env.str("REPORT_CREATE_RATE", default="30/min")
+
+
+def check_report_timings(
+    *, time_limit: int, soft_time_limit: int, visibility_timeout: int, stale_after_minutes: int
+) -> None:
+    """Refuse timings under which a lost report is handed out twice or never comes back."""
+    if not soft_time_limit < time_limit < visibility_timeout < stale_after_minutes * 60:
+        raise ImproperlyConfigured(
+            "Report timings must satisfy CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < "
+            "CELERY_BROKER_VISIBILITY_TIMEOUT < REPORT_STALE_AFTER_MINUTES (in seconds); got "
+            f"{soft_time_limit} < {time_limit} < {visibility_timeout} < "
+            f"{stale_after_minutes * 60}."
+        )
+
+
+check_report_timings(
+    time_limit=CELERY_TASK_TIME_LIMIT,
+    soft_time_limit=CELERY_TASK_SOFT_TIME_LIMIT,
+    visibility_timeout=CELERY_BROKER_VISIBILITY_TIMEOUT,
+    stale_after_minutes=REPORT_STALE_AFTER_MINUTES,
+)
 
 # --- Demo data ------------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="navpartner-demo")

@@ -21,6 +21,9 @@ RENDER_FAILED = gettext_noop(
 )
 RENDER_TIMED_OUT = gettext_noop("The report took too long to make and was stopped.")
 RENDER_ABANDONED = gettext_noop("The report was not finished in time; please ask for it again.")
+RENDER_GAVE_UP = gettext_noop(
+    "The report could not be finished after %(attempts)d attempts; please ask for it again."
+)
 
 
 @transaction.atomic
@@ -41,19 +44,26 @@ def report_request_create(*, user, kind: str, parameters: dict) -> ReportRequest
     )
     report.full_clean()
     report.save()
+    _send(report)
+    return report
 
+
+def _send(report: ReportRequest) -> None:
+    """Queue the rendering of ``report`` once the current transaction commits."""
     from reports.tasks import render_report  # tasks import services; import late
 
     report_id = str(report.id)
     transaction.on_commit(lambda: render_report.delay(report_id))
-    return report
 
 
-def _claim(report_id, *, worker: str) -> ReportRequest | None:
+def _claim(report_id, *, worker: str, redelivered: bool = False) -> ReportRequest | None:
     """Mark the report running, or return None when there is nothing for this run to do.
 
     Safe to run twice: a finished report is left alone, and a report another worker started
-    recently is left to it. One started long ago (its worker died) is taken over.
+    recently is left to it. One started long ago (its worker died) is taken over, and so is one
+    whose message comes back ``redelivered``: the broker hands a message out again only when
+    its worker died (reject on worker lost) or after the visibility timeout, which is longer
+    than the hard time limit, so the render that started it is no longer running.
     """
     with transaction.atomic():
         report = ReportRequest.objects.select_for_update().filter(pk=report_id).first()
@@ -62,7 +72,11 @@ def _claim(report_id, *, worker: str) -> ReportRequest | None:
         stale_before = timezone.now() - datetime.timedelta(
             minutes=settings.REPORT_STALE_AFTER_MINUTES
         )
-        if report.status == ReportStatus.RUNNING and report.started_at > stale_before:
+        if (
+            report.status == ReportStatus.RUNNING
+            and report.started_at > stale_before
+            and not redelivered
+        ):
             return None
         report.status = ReportStatus.RUNNING
         report.started_at = timezone.now()
@@ -83,13 +97,15 @@ def _fail(report: ReportRequest, message: str) -> ReportRequest:
     return report
 
 
-def report_render(*, report_id, worker: str = "") -> ReportRequest | None:
+def report_render(
+    *, report_id, worker: str = "", redelivered: bool = False
+) -> ReportRequest | None:
     """Render a queued report with its requester's visibility and store the PDF.
 
     Every failure ends the request as ``failed`` with a message the requester can read, and no
     file: a PDF is attached only after it was completely written.
     """
-    report = _claim(report_id, worker=worker)
+    report = _claim(report_id, worker=worker, redelivered=redelivered)
     if report is None:
         return None
     definition = get_definition(report.kind)
@@ -124,16 +140,59 @@ def report_render(*, report_id, worker: str = "") -> ReportRequest | None:
 
 
 def reports_housekeeping(*, now: datetime.datetime | None = None) -> dict:
-    """Fail requests whose worker vanished, and delete requests (and files) past retention."""
+    """Bring back reports whose worker or message was lost; delete those past retention.
+
+    - ``running`` and started more than ``REPORT_STALE_AFTER_MINUTES`` ago (its worker died):
+      queued and sent again, unless it already had ``REPORT_MAX_ATTEMPTS`` renders; then failed.
+    - ``queued`` for more than ``REPORT_REQUEUE_AFTER_MINUTES`` (its message was lost, e.g. the
+      broker restarted empty): sent again, on every run, until it has been waiting
+      ``REPORT_STALE_AFTER_MINUTES`` x ``REPORT_MAX_ATTEMPTS``; then failed. A message that
+      was not lost but is only waiting becomes a duplicate, which the claim makes harmless.
+    """
     now = now or timezone.now()
     stale_before = now - datetime.timedelta(minutes=settings.REPORT_STALE_AFTER_MINUTES)
-    abandoned = 0
-    for report in ReportRequest.objects.filter(
-        status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING], requested_at__lt=stale_before
-    ).iterator():
-        with translation.override(report.language):
-            _fail(report, _(RENDER_ABANDONED))
-        abandoned += 1
+    requeue_before = now - datetime.timedelta(minutes=settings.REPORT_REQUEUE_AFTER_MINUTES)
+    abandon_before = now - datetime.timedelta(
+        minutes=settings.REPORT_STALE_AFTER_MINUTES * settings.REPORT_MAX_ATTEMPTS
+    )
+    requeued = abandoned = 0
+    stale_running = ReportRequest.objects.filter(
+        status=ReportStatus.RUNNING, started_at__lt=stale_before
+    ).values_list("pk", flat=True)
+    old_queued = ReportRequest.objects.filter(
+        status=ReportStatus.QUEUED, requested_at__lt=requeue_before
+    ).values_list("pk", flat=True)
+    for report_id in [*stale_running, *old_queued]:
+        with transaction.atomic():
+            # Locked and checked again: a worker may have claimed or finished it meanwhile.
+            report = ReportRequest.objects.select_for_update().filter(pk=report_id).first()
+            if report is None:
+                continue
+            running_stale = (
+                report.status == ReportStatus.RUNNING and report.started_at < stale_before
+            )
+            queued_long = report.status == ReportStatus.QUEUED and report.requested_at < (
+                requeue_before
+            )
+            if not (running_stale or queued_long):
+                continue
+            if running_stale and report.attempts >= settings.REPORT_MAX_ATTEMPTS:
+                with translation.override(report.language):
+                    _fail(report, _(RENDER_GAVE_UP) % {"attempts": report.attempts})
+                abandoned += 1
+            elif queued_long and report.requested_at < abandon_before:
+                with translation.override(report.language):
+                    _fail(report, _(RENDER_ABANDONED))
+                abandoned += 1
+            else:
+                if running_stale:
+                    logger.warning("report %s: its worker was lost; queued again", report.id)
+                    report.status = ReportStatus.QUEUED
+                    report.save(update_fields=["status"])
+                else:
+                    logger.warning("report %s: still queued; sent again", report.id)
+                _send(report)
+                requeued += 1
 
     expired = ReportRequest.objects.filter(
         requested_at__lt=now - datetime.timedelta(days=settings.REPORT_RETENTION_DAYS)
@@ -144,4 +203,4 @@ def reports_housekeeping(*, now: datetime.datetime | None = None) -> dict:
             report.file.delete(save=False)
         report.delete()
         deleted += 1
-    return {"abandoned": abandoned, "deleted": deleted}
+    return {"requeued": requeued, "abandoned": abandoned, "deleted": deleted}

@@ -15,6 +15,7 @@ from reports.forms import ReportRequestForm
 from reports.models import ReportStatus
 from reports.selectors import report_get, report_list
 from reports.services import report_request_create
+from reports.throttling import TOO_MANY_REPORTS, ReportCreateThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,18 @@ logger = logging.getLogger(__name__)
 @require_http_methods(["GET", "POST"])
 def report_list_view(request):
     form = ReportRequestForm(request.POST or None)
+    if request.method == "POST" and not (throttle := ReportCreateThrottle()).allow_request(
+        request, None
+    ):
+        form.add_error(None, _(TOO_MANY_REPORTS))
+        response = render(
+            request,
+            "reports/report_list.html",
+            {"form": form, "reports": report_list(user=request.user)[:100]},
+            status=429,
+        )
+        response["Retry-After"] = str(max(1, round(throttle.wait() or 1)))
+        return response
     if request.method == "POST" and form.is_valid():
         try:
             report = report_request_create(

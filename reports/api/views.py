@@ -13,6 +13,7 @@ from navpartner.api.renderers import PDFRenderer
 from reports.api.serializers import ReportRequestCreateSerializer, ReportRequestSerializer
 from reports.selectors import report_get, report_list
 from reports.services import report_request_create
+from reports.throttling import ReportCreateThrottle
 from reports.views import report_file_response
 
 
@@ -34,10 +35,24 @@ class ReportViewSet(
     def get_object(self):
         return report_get(user=self.request.user, report_id=self.kwargs["pk"])
 
+    def get_throttles(self):
+        if self.action == "create":
+            return [ReportCreateThrottle()]
+        return super().get_throttles()
+
     @extend_schema(
         request=ReportRequestCreateSerializer,
-        responses={202: ReportRequestSerializer},
-        description="Queue a report. Answers 202 with the report's URL; poll it until `done`.",
+        responses={
+            202: ReportRequestSerializer,
+            429: OpenApiResponse(
+                {"$ref": "#/components/schemas/Error"},
+                description="Too many reports asked for in a short time; see `Retry-After`.",
+            ),
+        },
+        description=(
+            "Queue a report. Answers 202 with the report's URL; poll it until `done`. Each user "
+            "may ask for a limited number of reports per minute (429 beyond that)."
+        ),
     )
     def create(self, request, *args, **kwargs):
         incoming = ReportRequestCreateSerializer(data=request.data)
