@@ -57,6 +57,26 @@ def world(db):
     }
 
 
+def municipal_reader_of_state_data(office):
+    """A municipal employee without a role, given a view delegation of ``office``'s state data
+    by the county director: everything they see of it, they see through the delegation."""
+    from users.services import delegation_grant
+
+    director = factories.UserFactory(username="director")
+    RoleAssignment.objects.create(user=director, role=Role.COUNTY_DIRECTOR, county=office.county)
+    reader = factories.MunicipalUserFactory(username="reader")
+    delegation_grant(
+        grantor=director,
+        grantee=reader,
+        office=office,
+        side=Side.STATE,
+        level="view",
+        basis="delegasjonsvedtak 1",
+        valid_to=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    return reader
+
+
 def test_bulk_lookup_agrees_with_the_one_by_one_answer_in_one_query(world):
     for who in ("leader", "state_staff", "municipal_staff"):
         user = world[who]
@@ -172,22 +192,7 @@ def test_api_viewer_gets_403_outsider_404_and_errors_per_field(world):
 
 
 def test_api_reads_through_a_delegation_are_audited_on_list_and_detail(world):
-    from users.services import delegation_grant
-
-    director = factories.UserFactory(username="director")
-    RoleAssignment.objects.create(
-        user=director, role=Role.COUNTY_DIRECTOR, county=world["own"].county
-    )
-    reader = factories.MunicipalUserFactory(username="reader")
-    delegation_grant(
-        grantor=director,
-        grantee=reader,
-        office=world["other"],
-        side=Side.STATE,
-        level="view",
-        basis="delegasjonsvedtak 1",
-        valid_to=timezone.localdate() + datetime.timedelta(days=30),
-    )
+    reader = municipal_reader_of_state_data(world["other"])
     api = APIClient()
     api.force_authenticate(reader)
     listed = api.get("/api/v1/notes/").json()["results"]
@@ -207,22 +212,8 @@ def test_a_report_holds_what_its_requester_sees_and_audits_delegated_reads(
     from pypdf import PdfReader
 
     from reports.services import report_request_create
-    from users.services import delegation_grant
 
-    director = factories.UserFactory(username="director")
-    RoleAssignment.objects.create(
-        user=director, role=Role.COUNTY_DIRECTOR, county=world["own"].county
-    )
-    reader = factories.MunicipalUserFactory(username="reader")
-    delegation_grant(
-        grantor=director,
-        grantee=reader,
-        office=world["own"],
-        side=Side.STATE,
-        level="view",
-        basis="delegasjonsvedtak 2",
-        valid_to=timezone.localdate() + datetime.timedelta(days=30),
-    )
+    reader = municipal_reader_of_state_data(world["own"])
     with django_capture_on_commit_callbacks(execute=True):
         report = report_request_create(
             user=reader, kind="office_fact_sheet", parameters={"office": "own"}
