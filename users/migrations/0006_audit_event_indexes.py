@@ -38,7 +38,7 @@ def drop_trigram_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("users", "0005_permissions_resync_action"),
+        ("users", "0004_sign_in_audit_actions"),
     ]
 
     operations = [
