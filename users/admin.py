@@ -89,7 +89,7 @@ class OfficeGroupObjectPermissionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log, read-only: nobody adds, changes or deletes an event, not even here."""
 
     list_display = [
@@ -107,15 +107,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["office"]
     date_hierarchy = "at"
     show_full_result_count = False  # the log grows for ever; skip the second count
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RoleApproval)

@@ -18,6 +18,7 @@ joins, and optionally ``filterset_class``.
 from django.db import models
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 
 from navpartner.sidedata_services import side_data_create, side_data_delete, side_data_update
 from users import access
@@ -83,18 +84,12 @@ class SideDataViewSet(
         rows = page if page is not None else list(queryset)
         access.record_delegated_reads(request.user, rows)
         data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else self._response(data)
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         access.record_delegated_reads(request.user, [instance])
-        return self._response(self.get_serializer(instance).data)
-
-    @staticmethod
-    def _response(data):
-        from rest_framework.response import Response
-
-        return Response(data)
+        return Response(self.get_serializer(instance).data)
 
     # --- Writes: through the side-data services -----------------------------------------------
 
