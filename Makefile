@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev venv migrate seed worker beat lint format check messages lock clean
+.PHONY: run test faults install install-dev venv migrate seed worker beat lint format check messages lock clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: seed
 ## test: install the dev tools and run the whole suite
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## faults: only the fault suite (its own Redis, worker and gunicorn; needs PostgreSQL)
+faults: install-dev
+	$(PY) -m pytest -m faults $(PYTEST_ARGS)
 
 worker: install
 	$(BIN)/celery -A navpartner worker --loglevel=info

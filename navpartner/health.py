@@ -10,9 +10,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from kombu import Connection
 
-from navpartner.celery import app as celery_app
+from navpartner.broker import broker_in_use, broker_reachable
 
 logger = logging.getLogger(__name__)
 
@@ -29,24 +28,10 @@ def database_state() -> str:
 
 
 def broker_state() -> str:
-    """``eager`` in the embedded default (no broker: tasks run in the web process).
-
-    Kombu's Redis transport connects lazily, so ``ensure_connection`` alone proves nothing; the
-    check opens a channel and, for Redis, pings it.
-    """
-    url = celery_app.conf.broker_url
-    if celery_app.conf.task_always_eager or not url:
+    """``eager`` in the embedded default (no broker: tasks run in the web process)."""
+    if not broker_in_use():
         return "eager"
-    try:
-        with Connection(url, connect_timeout=2, transport_options={"socket_timeout": 2}) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-            client = getattr(conn.default_channel, "client", None)
-            if client is not None:
-                client.ping()
-    except Exception:
-        logger.exception("health check: broker unreachable")
-        return "error"
-    return "ok"
+    return "ok" if broker_reachable() else "error"
 
 
 @never_cache

@@ -153,6 +153,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The token endpoint's throttle counts in the cache: with several web processes, point CACHE_URL
 # at Redis (redis://host:6379/1) so they share one count. Sign-in lockouts count in the database.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Fail fast when Redis is away: the throttles then let requests through (see
+    # navpartner/api/throttling.py) instead of every request hanging on a dead socket.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
 
 # --- Users and sign-in ------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

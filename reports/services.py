@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from navpartner.broker import broker_reachable
 from reports.definitions import ReportContentUnavailable, get_definition
 from reports.models import ReportRequest, ReportStatus
 
@@ -26,15 +27,32 @@ RENDER_GAVE_UP = gettext_noop(
 )
 
 
+QUEUE_UNAVAILABLE = gettext_noop(
+    "Reports cannot be made just now because the report queue is unavailable. Nothing was "
+    "stored; please try again in a minute."
+)
+
+
+class ReportQueueUnavailable(Exception):
+    """The broker could not be reached: the request was refused and nothing was stored."""
+
+    retry_after_seconds = 60
+
+
 @transaction.atomic
 def report_request_create(*, user, kind: str, parameters: dict) -> ReportRequest:
     """Store a request and queue its rendering once the request is committed.
 
     Raises ``ValidationError`` (per field) for an unknown kind or parameters the user may not
-    use; nothing is stored then.
+    use, and ``ReportQueueUnavailable`` when the broker does not answer; nothing is stored then,
+    so a client that retries makes no duplicate. Should the broker go away between that check
+    and the commit, the request stays ``queued`` and housekeeping sends it again once the broker
+    is back (``REPORT_REQUEUE_AFTER_MINUTES``).
     """
     definition = get_definition(kind)
     cleaned, subject = definition.clean_parameters(user=user, parameters=parameters)
+    if not broker_reachable():
+        raise ReportQueueUnavailable(_(QUEUE_UNAVAILABLE))
     report = ReportRequest(
         kind=kind,
         parameters=cleaned,
@@ -53,7 +71,16 @@ def _send(report: ReportRequest) -> None:
     from reports.tasks import render_report  # tasks import services; import late
 
     report_id = str(report.id)
-    transaction.on_commit(lambda: render_report.delay(report_id))
+
+    def publish():
+        try:
+            render_report.delay(report_id)
+        except Exception:  # the broker went away after the request was stored
+            # The row stays queued; housekeeping sends it again once the broker is back. The
+            # request itself succeeded, so the caller is not told of an error it cannot act on.
+            logger.exception("report %s stored but not sent; housekeeping will resend", report_id)
+
+    transaction.on_commit(publish)
 
 
 def _claim(report_id, *, worker: str, redelivered: bool = False) -> ReportRequest | None:

@@ -14,29 +14,37 @@ from navpartner.views import add_service_errors
 from reports.forms import ReportRequestForm
 from reports.models import ReportStatus
 from reports.selectors import report_get, report_list
-from reports.services import report_request_create
+from reports.services import ReportQueueUnavailable, report_request_create
 from reports.throttling import TOO_MANY_REPORTS, ReportCreateThrottle
 
 logger = logging.getLogger(__name__)
+
+
+def _report_list_page(request, form, *, status: int = 200, retry_after: int | None = None):
+    response = render(
+        request,
+        "reports/report_list.html",
+        {"form": form, "reports": report_list(user=request.user)[:100]},
+        status=status,
+    )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_list_view(request):
     form = ReportRequestForm(request.POST or None)
-    if request.method == "POST" and not (throttle := ReportCreateThrottle()).allow_request(
-        request, None
-    ):
+    if request.method != "POST":
+        return _report_list_page(request, form)
+    throttle = ReportCreateThrottle()
+    if not throttle.allow_request(request, None):
         form.add_error(None, _(TOO_MANY_REPORTS))
-        response = render(
-            request,
-            "reports/report_list.html",
-            {"form": form, "reports": report_list(user=request.user)[:100]},
-            status=429,
+        return _report_list_page(
+            request, form, status=429, retry_after=max(1, round(throttle.wait() or 1))
         )
-        response["Retry-After"] = str(max(1, round(throttle.wait() or 1)))
-        return response
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         try:
             report = report_request_create(
                 user=request.user,
@@ -45,16 +53,15 @@ def report_list_view(request):
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except ReportQueueUnavailable as unavailable:
+            form.add_error(None, str(unavailable))
+            return _report_list_page(
+                request, form, status=503, retry_after=unavailable.retry_after_seconds
+            )
         else:
             messages.success(request, _("Your report is being made."))
             return redirect("reports:detail", report_id=report.id)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "reports/report_list.html",
-        {"form": form, "reports": report_list(user=request.user)[:100]},
-        status=status,
-    )
+    return _report_list_page(request, form, status=400)
 
 
 @login_required

@@ -17,6 +17,19 @@ from rest_framework.views import exception_handler as drf_exception_handler
 INVALID_INPUT = gettext_noop("The request has invalid values; see errors for each field.")
 
 
+class ServiceUnavailable(exceptions.APIException):
+    """503: a service the request needs is down. Nothing was stored; ``Retry-After`` says when
+    to try again (DRF's handler writes the header from ``wait``)."""
+
+    status_code = 503
+    default_detail = gettext_noop("The service is unavailable just now; please try again.")
+    default_code = "service_unavailable"
+
+    def __init__(self, detail=None, *, wait: int = 60):
+        super().__init__(detail)
+        self.wait = wait
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         errors = as_serializer_error(exc)

@@ -9,10 +9,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from navpartner.api.exceptions import ServiceUnavailable
 from navpartner.api.renderers import PDFRenderer
 from reports.api.serializers import ReportRequestCreateSerializer, ReportRequestSerializer
 from reports.selectors import report_get, report_list
-from reports.services import report_request_create
+from reports.services import ReportQueueUnavailable, report_request_create
 from reports.throttling import ReportCreateThrottle
 from reports.views import report_file_response
 
@@ -44,6 +45,13 @@ class ReportViewSet(
         request=ReportRequestCreateSerializer,
         responses={
             202: ReportRequestSerializer,
+            503: OpenApiResponse(
+                {"$ref": "#/components/schemas/Error"},
+                description=(
+                    "The report queue is unavailable; nothing was stored. Try again after "
+                    "`Retry-After` seconds."
+                ),
+            ),
             429: OpenApiResponse(
                 {"$ref": "#/components/schemas/Error"},
                 description="Too many reports asked for in a short time; see `Retry-After`.",
@@ -51,7 +59,8 @@ class ReportViewSet(
         },
         description=(
             "Queue a report. Answers 202 with the report's URL; poll it until `done`. Each user "
-            "may ask for a limited number of reports per minute (429 beyond that)."
+            "may ask for a limited number of reports per minute (429 beyond that). While the "
+            "report queue is down the answer is 503 with `Retry-After`, and nothing is stored."
         ),
     )
     def create(self, request, *args, **kwargs):
@@ -63,6 +72,10 @@ class ReportViewSet(
                 kind=incoming.validated_data["kind"],
                 parameters=dict(incoming.validated_data["parameters"]),
             )
+        except ReportQueueUnavailable as unavailable:
+            raise ServiceUnavailable(
+                str(unavailable), wait=unavailable.retry_after_seconds
+            ) from unavailable
         except DjangoValidationError as error:
             # The definition names fields of the parameters ("office"); keep that path.
             raise ValidationError(

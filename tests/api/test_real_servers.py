@@ -12,69 +12,17 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.servers import ROOT, Server, free_port, stop, wait_until_up
+
 DEMO_PASSWORD = "real-server-demo-password"
-START_TIMEOUT_SECONDS = 90
 NO_STORE = "private, no-store"
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self):
-        return json.loads(self.body)
-
-
-@dataclass
-class Server:
-    base_url: str
-
-    def call(self, method: str, path: str, *, token: str = "", data=None) -> Answer:
-        headers = {"Accept": "application/json"}
-        body = None
-        if token:
-            headers["Authorization"] = f"Token {token}"
-        if data is not None:
-            body = json.dumps(data).encode()
-            headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(  # noqa: S310 (http to our own server)
-            self.base_url + path, data=body, headers=headers, method=method
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                return Answer(response.status, dict(response.headers.items()), response.read())
-        except urllib.error.HTTPError as error:
-            return Answer(error.code, dict(error.headers.items()), error.read())
-
-    def token(self, username: str) -> str:
-        answer = self.call(
-            "POST",
-            "/api/v1/auth/token/",
-            data={"username": username, "password": DEMO_PASSWORD},
-        )
-        assert answer.status == 200, answer.body
-        return answer.json()["token"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def run(argv: list[str], env: dict[str, str]) -> None:
@@ -82,19 +30,6 @@ def run(argv: list[str], env: dict[str, str]) -> None:
         argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
     )
     assert result.returncode == 0, f"{argv}\n{result.stdout}\n{result.stderr}"
-
-
-def wait_until_up(process: subprocess.Popen, base_url: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server stopped:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(base_url + "/logg-inn/", timeout=5).close()  # noqa: S310
-            return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)
-    pytest.fail(f"the server did not answer within {START_TIMEOUT_SECONDS}s:\n{log.read_text()}")
 
 
 def environment(var_dir: Path, **extra: str) -> dict[str, str]:
@@ -160,21 +95,16 @@ def server(request, tmp_path_factory, seeded_database) -> Iterator[Server]:
         wait_until_up(process, base_url, log)
         yield Server(base_url)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")
 def token(server) -> str:
-    return server.token("radmann.fauske")
+    return server.token("radmann.fauske", DEMO_PASSWORD)
 
 
 def test_token_is_issued_and_refused_without_the_password(server):
-    assert server.token("radmann.fauske")
+    assert server.token("radmann.fauske", DEMO_PASSWORD)
     wrong = server.call(
         "POST", "/api/v1/auth/token/", data={"username": "radmann.fauske", "password": "no"}
     )

@@ -225,9 +225,22 @@ def permissions_sync(*, user: User) -> SyncResult:
     """Make the user's office permissions exactly those their roles and delegations give.
 
     The user's row is locked first, so two syncs of one person (a grant and a revocation at
-    the same moment) run one after the other instead of each writing from its own snapshot.
+    the same moment) run one after the other instead of each writing from its own snapshot:
+    under READ COMMITTED every later statement of the second sees what the first committed.
+    The lock is FOR NO KEY UPDATE: the change that triggered the sync has usually just inserted
+    a row pointing at the user (a delegation, an audit event), which holds FOR KEY SHARE on it;
+    a plain FOR UPDATE would wait for the other transaction's KEY SHARE while it waits for ours.
+    Whether the person is active and on which side they work are read again under the lock.
     """
-    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    locked = (
+        User.objects.select_for_update(no_key=True)
+        .filter(pk=user.pk)
+        .values("is_active", "employer_side")
+        .first()
+    )
+    if locked is None:  # deleted in the meantime: its rows went with it (on delete cascade)
+        return SyncResult()
+    user = User(pk=user.pk, **locked)  # the caller's instance is left as it was
     now = timezone.now()
     permission_ids = _permission_ids()
     codenames = {pk: name for name, pk in permission_ids.items()}

@@ -10,23 +10,18 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from knox.settings import knox_settings
-from rest_framework import permissions, status, throttling
+from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from navpartner.api.exceptions import INVALID_INPUT
+from navpartner.api.throttling import TokenThrottle
 from users.api.serializers import CurrentUserSerializer, TokenRequestSerializer, TokenSerializer
 from users.selectors import active_role_assignments
 from users.sign_in import too_many_failures_message
 
 # One message for an unknown user, a wrong password and an inactive account: no hint which.
 INVALID_CREDENTIALS = _("Unable to sign in with the given username and password.")
-
-
-class TokenThrottle(throttling.AnonRateThrottle):
-    """Per client address: ``REMOTE_ADDR``, or as ``TRUSTED_PROXY_COUNT`` allows (NUM_PROXIES)."""
-
-    scope = "token"
 
 
 class ObtainTokenView(APIView):
