@@ -96,3 +96,10 @@ def office_note_detail(*, user, pk, action: str = "view"):
         action,
         pk=pk,
     )
+
+
+def county_overview(*, user) -> QuerySet[County]:
+    """Counties with the number of offices in each: a national way into the office list."""
+    from django.db.models import Count
+
+    return county_list(user=user).annotate(office_count=Count("offices")).filter(office_count__gt=0)

@@ -1,11 +1,78 @@
-"""What the page header shows about the signed-in user: name, employer and active roles."""
+"""What the page header shows about the signed-in user: the menu, name, employer and roles."""
 
-from users.selectors import active_role_assignments
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from users.selectors import active_role_assignments, navigation
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    url: str
+    label: str
+    current: bool
+
+
+class Shell:
+    """The header's facts about one request, read on first use (pages that never render the
+    header pay no query) and once (the menu reuses the roles the user menu lists)."""
+
+    def __init__(self, request):
+        self.request = request
+        self.user = request.user
+
+    @cached_property
+    def roles(self) -> list:
+        return list(active_role_assignments(user=self.user))
+
+    @cached_property
+    def menu(self) -> list[MenuItem]:
+        """The main menu: only the pages this person can use (``users.selectors.navigation``)."""
+        offers = navigation(user=self.user, roles=self.roles)
+        match = getattr(self.request, "resolver_match", None)
+        app = getattr(match, "app_name", "")
+        name = getattr(match, "url_name", "")
+        items = [
+            ("home", _("Front page"), name == "home" and not app, True),
+            ("offices:list", _("Offices"), app == "offices", True),
+            ("reports:list", _("Reports"), app == "reports", True),
+            (
+                "access:delegation-list",
+                _("Delegations"),
+                app == "access" and name.startswith("delegation"),
+                offers.delegations,
+            ),
+            (
+                "access:role-list",
+                _("Roles"),
+                app == "access" and name.startswith("role"),
+                offers.roles,
+            ),
+            (
+                "access:review-overview",
+                _("Access review"),
+                app == "access" and name.startswith("review"),
+                offers.access_review,
+            ),
+            (
+                "access:audit-list",
+                _("Audit log"),
+                app == "access" and name.startswith("audit"),
+                offers.audit_log,
+            ),
+        ]
+        return [
+            MenuItem(reverse(url), label, current) for url, label, current, shown in items if shown
+        ]
 
 
 def current_user_summary(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Evaluated lazily, so pages that never render the header pay no query.
-    return {"header_roles": lambda: list(active_role_assignments(user=user))}
+    shell = Shell(request)
+    # ``header_roles`` stays a callable for templates that ask for it alone.
+    return {"shell": shell, "header_roles": lambda: shell.roles}

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from offices.models import County, Municipality, Office, OfficeMunicipality
+from offices.selectors import office_list
 from users import access
 from users.models import AuditEvent, Delegation, EmployerSide, Role, RoleAssignment, User
 
@@ -185,3 +186,59 @@ def audit_event_list(*, user) -> QuerySet[AuditEvent]:
     """The audit events ``user`` may read (their own, and those of the offices they review),
     newest first, with what the page and the API show of each."""
     return AuditEvent.objects.visible_to(user).select_related("office").order_by("-at", "-id")
+
+
+# --- The page shell: what the menu and the front page offer ----------------------------------
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """Which of the access pages are of use to one person — the menu shows only those.
+
+    Everyone signed in has the front page, the offices and their own reports. The rest follows
+    from the access policy: delegations for the authorities that grant them, the leaders who
+    see their office's, and anyone who holds or gave one; roles for those who may assign one
+    (``access.role_lines``) or review an office; the access review and the audit log for the
+    reviewers (``access.REVIEWER_ROLES``).
+    """
+
+    delegations: bool = False
+    roles: bool = False
+    access_review: bool = False
+    audit_log: bool = False
+
+
+def navigation(*, user, roles: list[RoleAssignment] | None = None) -> Navigation:
+    """The menu of ``user``, from their active roles (pass them if already read: the header has
+    them). Costs no query beyond the roles, but one for a person without a delegating or
+    reviewing role, to find whether they hold or gave a delegation."""
+    if not access.is_signed_in(user):
+        return Navigation()
+    if roles is None:
+        roles = list(active_role_assignments(user=user))
+    held = {role.role for role in roles}
+    reviewer = access.reviews_by_role(held)
+    assigns = any(
+        role in held and side in (None, user.employer_side)
+        for role, (side, _assigned) in ROLES_ASSIGNED_BY.items()
+    )
+    delegations = (
+        reviewer  # the leader sees the office's delegations; authorities are reviewers too
+        or access.delegates_by_role(user, held)
+        or Delegation.objects.visible_to(user).exists()
+    )
+    return Navigation(
+        delegations=delegations,
+        roles=assigns or reviewer,
+        access_review=reviewer,
+        audit_log=reviewer,
+    )
+
+
+def offices_in_reach(*, user) -> QuerySet[Office]:
+    """The offices the user's active roles reach, for their front page: their own office for
+    leaders and staff, the offices serving their municipality (host-municipality offices
+    included) for executives and advisors, the county's offices for the county's director and
+    advisors. Ordered by county and name, with the municipalities each serves today."""
+    reached = access.offices_reached(user, roles=Role.values)
+    return office_list(user=user).filter(pk__in=reached).order_by("county__number", "name")

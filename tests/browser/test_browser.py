@@ -269,7 +269,7 @@ def test_every_form_control_on_office_list_has_a_label(page, sign_in):
             }))"""
     )
     names = {control["name"] for control in controls}
-    assert {"county", "municipality", "search", "language"} <= names, controls
+    assert {"county", "municipality", "search"} <= names, controls
     unlabelled = [c for c in controls if not c["labels"] or not all(c["labels"])]
     assert not unlabelled, f"form controls without a <label>: {unlabelled}"
 
@@ -335,29 +335,34 @@ def test_axe_finds_no_serious_violations(page, sign_in, path, username):
 # --- 6. Language switch ---------------------------------------------------------------------------
 
 
+def switch_language(page: Page, code: str) -> None:
+    """Through the user menu, where the header keeps the language switch."""
+    page.get_by_test_id("current-user").locator("summary").click()
+    with page.expect_navigation():
+        page.locator(f"[data-testid=language-switch] button[value={code}]").click()
+
+
 def test_language_switch_to_english_and_back(page, sign_in):
     sign_in("radmann.fauske")
     page.goto("/kontorer/")
     expect(page.locator("html")).to_have_attribute("lang", "nb")
 
-    language_form = page.locator("form:has(#language-select)")
-    language_form.locator("#language-select").select_option("en")
-    with page.expect_navigation():
-        language_form.locator("button[type=submit]").click()
+    switch_language(page, "en")
 
     expect(page).to_have_url(path_is("/kontorer/"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("main h1")).to_have_text("NAV offices")
     expect(page.locator("main form[method=get] button[type=submit]")).to_have_text("Filter")
-    expect(page.locator("#language-select")).to_have_value("en")
+    # The switch offers the other language, named in that language.
+    expect(page.locator("[data-testid=language-switch] button[value=nb]")).to_have_attribute(
+        "lang", "nb"
+    )
 
     # The choice holds on the next page, and switching back restores bokmål.
     page.goto("/kontorer/indre-salten/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_test_id("municipalities")).to_contain_text("Host municipality")
-    page.locator("#language-select").select_option("nb")
-    with page.expect_navigation():
-        page.locator("form:has(#language-select) button[type=submit]").click()
+    switch_language(page, "nb")
     expect(page).to_have_url(path_is("/kontorer/indre-salten/"))
     expect(page.locator("html")).to_have_attribute("lang", "nb")
 

@@ -480,17 +480,39 @@ def get_reviewable_office_or_404(user, code: str):
         raise Http404 from missing
 
 
+# Who may delegate a side's data (rule 6): the role, and the employer side its holder must have.
+# Municipal data: the municipal executive (municipal-employed) of a municipality the office
+# serves. State data: the county director (state-employed) of the office's county.
+DELEGATION_AUTHORITY = {
+    Side.MUNICIPAL: ("municipal_executive", "municipal"),
+    Side.STATE: ("county_director", "state"),
+}
+
+
 def delegation_authority_offices(user, side: str) -> QuerySet:
-    """Ids of the offices whose ``side`` data the user may delegate (rule 6).
-
-    Municipal data: the municipal executive (municipal-employed) of a municipality the office
-    serves. State data: the county director (state-employed) of the office's county.
-    """
+    """Ids of the offices whose ``side`` data the user may delegate (rule 6)."""
     from offices.models import Office
-    from users.models import EmployerSide
 
-    if side == Side.MUNICIPAL and user.employer_side == EmployerSide.MUNICIPAL:
-        return offices_reached(user, roles=["municipal_executive"])
-    if side == Side.STATE and user.employer_side == EmployerSide.STATE:
-        return offices_reached(user, roles=["county_director"])
+    role, employer_side = DELEGATION_AUTHORITY.get(side, (None, None))
+    if role is not None and user.employer_side == employer_side:
+        return offices_reached(user, roles=[role])
     return Office.objects.none().values("pk")
+
+
+def delegates_by_role(user, held_roles: Iterable[str]) -> bool:
+    """Whether roles of these kinds make ``user`` a delegation authority somewhere (rule 6).
+
+    For the menu, which has the user's active roles at hand: no query. Whether a scope of
+    theirs reaches an office is left to the pages (``offices_delegable``).
+    """
+    held = set(held_roles)
+    return any(
+        role in held and user.employer_side == employer_side
+        for role, employer_side in DELEGATION_AUTHORITY.values()
+    )
+
+
+def reviews_by_role(held_roles: Iterable[str]) -> bool:
+    """Whether roles of these kinds make their holder a reviewer of some office's access and
+    audit log (``REVIEWER_ROLES``). No query, for the menu."""
+    return bool(set(held_roles) & set(REVIEWER_ROLES))

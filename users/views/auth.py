@@ -4,10 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from offices.selectors import office_list
+from offices.selectors import county_overview
 from reports.selectors import report_list
+from users import access
 from users.forms import SignInForm
-from users.selectors import active_role_assignments
+from users.models import Role
+from users.selectors import active_role_assignments, offices_in_reach
 
 RECENT_REPORTS = 5
 
@@ -30,14 +32,31 @@ class SignOutView(auth_views.LogoutView):
 
 @login_required
 def home_view(request):
-    roles = list(active_role_assignments(user=request.user))
-    office_ids = {role.office_id for role in roles if role.office_id}
+    """The front page: the person's roles, the offices in their reach with the links each
+    needs, their latest reports — and, for a national administrator without offices, the
+    counties as a way in. The NAV-leder's scorecard dashboard gets its place here (issue 10)."""
+    user = request.user
+    roles = list(active_role_assignments(user=user))
+    offices = list(offices_in_reach(user=user))
+    office_ids = [office.pk for office in offices]
+    reviewable = set(
+        access.offices_reviewable(user).filter(pk__in=office_ids).values_list("pk", flat=True)
+    )
+    delegable = set(
+        access.offices_delegable(user).filter(pk__in=office_ids).values_list("pk", flat=True)
+    )
+    for office in offices:
+        office.reviewable = office.pk in reviewable
+        office.delegable = office.pk in delegable
+    national = not offices and any(role.role == Role.NATIONAL_ADMIN for role in roles)
     return render(
         request,
         "home.html",
         {
             "roles": roles,
-            "my_offices": office_list(user=request.user).filter(pk__in=office_ids),
-            "recent_reports": report_list(user=request.user)[:RECENT_REPORTS],
+            "my_offices": offices,
+            "led_offices": [role.office for role in roles if role.role == Role.OFFICE_LEADER],
+            "counties": county_overview(user=user) if national else None,
+            "recent_reports": report_list(user=user)[:RECENT_REPORTS],
         },
     )
