@@ -1,17 +1,31 @@
 """Filters for office lists, shared by the office page and the API so both accept the same."""
 
 import django_filters
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from navpartner.forms import MUNICIPALITY, PickerField
 from offices.models import County, Municipality, Office
 from offices.selectors import offices_matching, offices_serving
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class NumberChoiceFilter(django_filters.ModelChoiceFilter):
-    """A choice of county or municipality by its number (a string such as "1841")."""
+class MunicipalityPickerFilter(django_filters.ModelChoiceFilter):
+    """A municipality by its number (a string such as "1841"); on the page a picker that
+    searches as one types (``navpartner/forms.py``), which also takes the name."""
+
+    field_class = PickerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kind", MUNICIPALITY)
+        kwargs.setdefault(
+            "source",
+            format_lazy("{}?for=filter", reverse_lazy("access:search", args=["kommuner"])),
+        )
+        super().__init__(*args, **kwargs)
 
 
 class OfficeFilter(django_filters.FilterSet):
@@ -27,8 +41,15 @@ class OfficeFilter(django_filters.FilterSet):
         to_field_name="number",
         empty_label=_("All counties"),
     )
-    municipality = NumberChoiceFilter(
+    municipality = MunicipalityPickerFilter(
         label=_("Municipality"),
+        help_text=_("Type part of the name or the number, and choose."),
+        error_messages={
+            "invalid_choice": _(
+                "We found no municipality named “%(value)s”. Type part of the name and choose "
+                "from the list, or type the municipality number."
+            )
+        },
         # A callable, so "valid today" means today and not the day the process started.
         queryset=lambda request: Municipality.objects.valid_on().select_related("county"),
         to_field_name="number",

@@ -97,6 +97,7 @@ ROUTES = {
     "access:role-create": (lambda o: {}, "get", None),
     "access:role-approve": (lambda o: {"pk": o["role"]}, "post", "kommune.lerkendal"),
     "access:role-end": (lambda o: {"pk": o["role"]}, "post", "kommune.lerkendal"),
+    "access:search": (lambda o: {"kind": "personer"}, "get", "kommune.heimdal"),
     "access:audit-list": (lambda o: {}, "get", None),
     "access:review-overview": (lambda o: {}, "get", None),
     "access:review-office": (lambda o: {"code": o["code"]}, "get", "kommune.heimdal"),

@@ -69,103 +69,109 @@ def delegation_grantees(*, user) -> QuerySet[User]:
     )
 
 
-# Which roles each held role lets its holder assign, and the employer side that holding it
-# requires for that (None: either) — the lines of ``access.role_assignments_manageable``.
-ROLES_ASSIGNED_BY = {
-    Role.OFFICE_LEADER: (None, (Role.OFFICE_STAFF,)),
-    Role.COUNTY_DIRECTOR: (
-        EmployerSide.STATE,
-        (Role.OFFICE_STAFF, Role.OFFICE_LEADER, Role.COUNTY_ADVISOR),
-    ),
-    Role.MUNICIPAL_EXECUTIVE: (
-        EmployerSide.MUNICIPAL,
-        (Role.OFFICE_STAFF, Role.OFFICE_LEADER, Role.MUNICIPAL_ADVISOR),
-    ),
-    Role.NATIONAL_ADMIN: (
-        None,
-        (Role.COUNTY_DIRECTOR, Role.MUNICIPAL_EXECUTIVE, Role.NATIONAL_ADMIN),
-    ),
-}
+def _people_on_line(line: access.RoleLine) -> Q | None:
+    """Whom a role line offers: people employed where its scope is (a condition on ``User``).
+
+    The policy (``access.role_lines``) asks only the assignee's employer side; the form offers
+    the people who work along the line, so a county director is not offered the whole country.
+    National lines offer everyone (``None``: no condition).
+    """
+    if line.scopes is None:
+        return None if line.assignee_side is None else Q(employer_side=line.assignee_side)
+    if line.scope == "office":
+        people = people_along_the_lines(line.scopes)
+    elif line.scope == "county":
+        people = Q(employer_side=EmployerSide.STATE, employer_county__in=line.scopes)
+    else:
+        people = Q(employer_side=EmployerSide.MUNICIPAL, employer_municipality__in=line.scopes)
+    if line.assignee_side is not None:
+        people &= Q(employer_side=line.assignee_side)
+    return people
 
 
 @dataclass(frozen=True)
 class RoleChoices:
-    """What the role form and the API offer one proposer: roles, people and scopes."""
+    """What the role form and the API offer one proposer: roles, people and scopes.
 
-    roles: tuple[str, ...]
-    people: QuerySet
-    offices: QuerySet
-    municipalities: QuerySet
-    counties: QuerySet
+    Read from the proposer's ``access.role_lines``: each field offers the union over the lines,
+    and ``for_role(role)`` narrows every field to what that role's lines accept — the role form
+    asks for the role first, so each person and scope it then offers is accepted.
+    """
+
+    user: object
+    lines: tuple[access.RoleLine, ...]
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        offered = {line.role for line in self.lines}
+        return tuple(value for value in Role.values if value in offered)
 
     @property
     def role_choices(self) -> list[tuple[str, str]]:
         return [(value, label) for value, label in Role.choices if value in self.roles]
 
+    def for_role(self, role: str) -> "RoleChoices":
+        return RoleChoices(self.user, tuple(line for line in self.lines if line.role == role))
+
+    def _scopes(self, kind: str, model) -> QuerySet:
+        lines = [line for line in self.lines if line.scope == kind]
+        if not lines:
+            return model.objects.none()
+        if any(line.scopes is None for line in lines):
+            return model.objects.all()
+        within = Q(pk__in=[])
+        for line in lines:
+            within |= Q(pk__in=line.scopes)
+        return model.objects.filter(within)
+
+    @property
+    def people(self) -> QuerySet[User]:
+        if not self.lines:
+            return User.objects.none()
+        conditions = [_people_on_line(line) for line in self.lines]
+        people = User.objects.filter(is_active=True)
+        if None not in conditions:  # a national line offers everyone
+            offered = Q(pk__in=[])
+            for condition in conditions:
+                offered |= condition
+            people = people.filter(offered)
+        return people.exclude(pk=self.user.pk).order_by("username")
+
+    @property
+    def offices(self) -> QuerySet[Office]:
+        return self._scopes("office", Office).order_by("name")
+
+    @property
+    def municipalities(self) -> QuerySet[Municipality]:
+        return (
+            self._scopes("municipality", Municipality)
+            .filter(pk__in=Municipality.objects.valid_on().values("pk"))
+            .order_by("number")
+        )
+
+    @property
+    def counties(self) -> QuerySet[County]:
+        return self._scopes("county", County).order_by("number")
+
+    def scope_kind(self) -> str | None:
+        """For one role's choices: the kind of scope it takes (None for a national role)."""
+        kinds = {line.scope for line in self.lines}
+        return next(iter(kinds)) if len(kinds) == 1 else None
+
     def __bool__(self) -> bool:
-        return bool(self.roles)
+        return bool(self.lines)
 
 
 def role_assignment_choices(*, user) -> RoleChoices:
-    """What ``user`` may be offered when assigning a role: only what the lines let them assign.
-
-    Roles: those their own active roles assign (``ROLES_ASSIGNED_BY``). Offices: those their
-    leader, director or executive roles reach. Municipalities and counties: those they lead, or
-    all for a national administrator. People: active users other than themselves who work along
-    the lines of those offices, municipalities and counties (``people_along_the_lines``) — every
-    active user for a national administrator. One query for the roles; the querysets are lazy,
-    one query each. The service still checks the chosen combination after saving.
+    """What ``user`` may be offered when assigning a role: only what the lines let them assign
+    (``access.role_lines``, the policy's own lines). Roles: those of their lines. Offices,
+    municipalities and counties: the scopes of those lines (all for a national administrator).
+    People: active users other than themselves who work along the lines
+    (``people_along_the_lines``) and are employed on the side a line requires — every active
+    user for a national administrator. One query for the lines; the querysets are lazy, one
+    query each. The service still checks the chosen combination after saving.
     """
-    nothing = RoleChoices(
-        (),
-        User.objects.none(),
-        Office.objects.none(),
-        Municipality.objects.none(),
-        County.objects.none(),
-    )
-    if not access.is_signed_in(user):
-        return nothing
-    held = set(RoleAssignment.objects.active().filter(user=user).values_list("role", flat=True))
-    assigning = [
-        role
-        for role, (side, _) in ROLES_ASSIGNED_BY.items()
-        if role in held and side in (None, user.employer_side)
-    ]
-    roles = {assigned for role in assigning for assigned in ROLES_ASSIGNED_BY[role][1]}
-    if not roles:
-        return nothing
-    national = Role.NATIONAL_ADMIN in assigning
-    office_roles = [r for r in assigning if r != Role.NATIONAL_ADMIN]
-    reached = access.offices_reached(user, roles=office_roles)
-    led = RoleAssignment.objects.active().filter(user=user)
-    led_counties = led.filter(role=Role.COUNTY_DIRECTOR, county__isnull=False).values("county")
-    led_municipalities = led.filter(
-        role=Role.MUNICIPAL_EXECUTIVE, municipality__isnull=False
-    ).values("municipality")
-    if Role.COUNTY_DIRECTOR not in assigning:
-        led_counties = led_counties.none()
-    if Role.MUNICIPAL_EXECUTIVE not in assigning:
-        led_municipalities = led_municipalities.none()
-
-    people = User.objects.filter(is_active=True)
-    if not national:
-        people = people.filter(
-            people_along_the_lines(
-                reached, counties=led_counties, municipalities=led_municipalities
-            )
-        )
-    municipalities = Municipality.objects.valid_on()
-    counties = County.objects.all()
-    if not national:
-        municipalities = municipalities.filter(pk__in=led_municipalities)
-        counties = counties.filter(pk__in=led_counties)
-    return RoleChoices(
-        roles=tuple(value for value in Role.values if value in roles),
-        people=people.exclude(pk=user.pk).order_by("username"),
-        offices=Office.objects.filter(pk__in=reached).order_by("name"),
-        municipalities=municipalities.order_by("number"),
-        counties=counties.order_by("number"),
-    )
+    return RoleChoices(user, tuple(access.role_lines(user)))
 
 
 def role_assignment_list(*, user) -> QuerySet[RoleAssignment]:
@@ -218,10 +224,7 @@ def navigation(*, user, roles: list[RoleAssignment] | None = None) -> Navigation
         roles = list(active_role_assignments(user=user))
     held = {role.role for role in roles}
     reviewer = access.reviews_by_role(held)
-    assigns = any(
-        role in held and side in (None, user.employer_side)
-        for role, (side, _assigned) in ROLES_ASSIGNED_BY.items()
-    )
+    assigns = bool(access.role_lines(user, held=held))
     delegations = (
         reviewer  # the leader sees the office's delegations; authorities are reviewers too
         or access.delegates_by_role(user, held)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from users.views import audit, delegations, review, roles
+from users.views import audit, delegations, review, roles, search
 
 app_name = "access"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("roller/ny/", roles.role_create_view, name="role-create"),
     path("roller/<int:pk>/godkjenn/", roles.role_approve_view, name="role-approve"),
     path("roller/<int:pk>/avslutt/", roles.role_end_view, name="role-end"),
+    path("sok/<slug:kind>/", search.search_view, name="search"),
     path("logg/", audit.audit_event_list_view, name="audit-list"),
     path("gjennomgang/", review.access_overview_view, name="review-overview"),
     path("gjennomgang/<slug:code>/", review.access_review_view, name="review-office"),

@@ -239,6 +239,7 @@ def test_only_a_national_admin_is_offered_the_national_roles(client, people, dem
         "national_admin",
     ]
     assert 'value="national_admin"' in page.content.decode()
+    form = client.get(reverse("access:role-create"), {"role": "national_admin"}).context["form"]
     assert "office" not in form.fields
     active_others = User.objects.filter(is_active=True).exclude(pk=admin.pk)
     assert usernames(form.fields["user"].queryset) == usernames(active_others)
@@ -251,8 +252,14 @@ def test_a_value_outside_the_choices_gets_the_forms_own_error(client, people, de
         {"user": "kommune.malvik", "role": "national_admin", "office": "lerkendal"},
     )
     assert response.status_code == 400
-    errors = response.context["form"].errors
-    assert set(errors) == {"user", "role", "office"}
+    # A role not offered: back to the first step, which offers the roles.
+    assert set(response.context["form"].errors) == {"role"}
+    response = client.post(
+        reverse("access:role-create"),
+        {"user": "kommune.malvik", "role": "office_staff", "office": "lerkendal"},
+    )
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"user", "office"}
     assert RoleAssignment.objects.filter(user=people["kommune.malvik"]).count() == 1
 
 

@@ -29,6 +29,7 @@ other side's data made only through a delegation are written too.
 
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
@@ -402,8 +403,29 @@ def _active_scopes(user, role: str, field: str) -> QuerySet:
     )
 
 
-def role_assignments_manageable(user) -> Q:
-    """Which role assignments ``user`` may propose, change or end — following the lines.
+@dataclass(frozen=True)
+class RoleLine:
+    """One line along which a person may assign a role: ``role`` at a scope among ``scopes``
+    (ids of offices, municipalities or counties, a subquery; ``None``: any), to people employed
+    on ``assignee_side`` (``None``: either side)."""
+
+    role: str
+    scope: str | None  # "office", "municipality", "county", or None for a national role
+    scopes: QuerySet | None
+    assignee_side: str | None = None
+
+    def condition(self) -> Q:
+        """The role assignments this line allows."""
+        allowed = Q(role=self.role)
+        if self.scope is not None and self.scopes is not None:
+            allowed &= Q(**{f"{self.scope}__in": self.scopes})
+        if self.assignee_side is not None:
+            allowed &= Q(user__employer_side=self.assignee_side)
+        return allowed
+
+
+def role_lines(user, *, held: Iterable[str] | None = None) -> list[RoleLine]:
+    """The lines along which ``user`` may propose, change or end role assignments.
 
     * office staff: the office's leader; the county director for state-employed staff of the
       county's offices; a served municipality's executive for municipal-employed staff;
@@ -412,38 +434,56 @@ def role_assignments_manageable(user) -> Q:
     * county advisors: the county director; municipal advisors: the municipal executive;
     * county directors, municipal executives and national administrators: a national
       administrator.
-    Nobody manages their own roles.
+    A county director acts for the state only when state-employed, an executive for the
+    municipality only when municipal-employed. Nobody manages their own roles
+    (``role_assignments_manageable``). The policy and the forms' choices both read these lines,
+    so a form offers exactly what the policy accepts. ``held``: the user's active roles, if
+    already read (then no query; the scopes are lazy subqueries).
     """
-    from users.models import EmployerSide, RoleAssignment
+    from users.models import EmployerSide, Role, RoleAssignment
 
     if not is_signed_in(user):
-        return Q(pk__in=[])
-    leader_offices = offices_reached(user, roles=["office_leader"])
-    director_offices = offices_reached(user, roles=["county_director"])
-    executive_offices = offices_reached(user, roles=["municipal_executive"])
-    state = user.employer_side == EmployerSide.STATE
-    municipal = user.employer_side == EmployerSide.MUNICIPAL
-    allowed = Q(role="office_staff", office__in=leader_offices)
-    if state:
-        allowed |= Q(role="office_staff", user__employer_side="state", office__in=director_offices)
-        allowed |= Q(role="office_leader", office__in=director_offices)
-        allowed |= Q(
-            role="county_advisor",
-            user__employer_side="state",
-            county__in=_active_scopes(user, "county_director", "county"),
-        )
-    if municipal:
-        allowed |= Q(
-            role="office_staff", user__employer_side="municipal", office__in=executive_offices
-        )
-        allowed |= Q(role="office_leader", office__in=executive_offices)
-        allowed |= Q(
-            role="municipal_advisor",
-            user__employer_side="municipal",
-            municipality__in=_active_scopes(user, "municipal_executive", "municipality"),
-        )
-    if RoleAssignment.objects.active().filter(user=user, role="national_admin").exists():
-        allowed |= Q(role__in=["county_director", "municipal_executive", "national_admin"])
+        return []
+    if held is None:
+        held = RoleAssignment.objects.active().filter(user=user).values_list("role", flat=True)
+    held = set(held)
+    lines: list[RoleLine] = []
+    if Role.OFFICE_LEADER in held:
+        leader_offices = offices_reached(user, roles=[Role.OFFICE_LEADER])
+        lines.append(RoleLine(Role.OFFICE_STAFF, "office", leader_offices))
+    if Role.COUNTY_DIRECTOR in held and user.employer_side == EmployerSide.STATE:
+        director_offices = offices_reached(user, roles=[Role.COUNTY_DIRECTOR])
+        counties = _active_scopes(user, Role.COUNTY_DIRECTOR, "county")
+        lines += [
+            RoleLine(Role.OFFICE_LEADER, "office", director_offices),
+            RoleLine(Role.OFFICE_STAFF, "office", director_offices, EmployerSide.STATE),
+            RoleLine(Role.COUNTY_ADVISOR, "county", counties, EmployerSide.STATE),
+        ]
+    if Role.MUNICIPAL_EXECUTIVE in held and user.employer_side == EmployerSide.MUNICIPAL:
+        executive_offices = offices_reached(user, roles=[Role.MUNICIPAL_EXECUTIVE])
+        municipalities = _active_scopes(user, Role.MUNICIPAL_EXECUTIVE, "municipality")
+        lines += [
+            RoleLine(Role.OFFICE_LEADER, "office", executive_offices),
+            RoleLine(Role.OFFICE_STAFF, "office", executive_offices, EmployerSide.MUNICIPAL),
+            RoleLine(
+                Role.MUNICIPAL_ADVISOR, "municipality", municipalities, EmployerSide.MUNICIPAL
+            ),
+        ]
+    if Role.NATIONAL_ADMIN in held:
+        lines += [
+            RoleLine(Role.MUNICIPAL_EXECUTIVE, "municipality", None),
+            RoleLine(Role.COUNTY_DIRECTOR, "county", None),
+            RoleLine(Role.NATIONAL_ADMIN, None, None),
+        ]
+    return lines
+
+
+def role_assignments_manageable(user) -> Q:
+    """Which role assignments ``user`` may propose, change or end: those along one of their
+    ``role_lines``, never their own."""
+    allowed = Q(pk__in=[])
+    for line in role_lines(user):
+        allowed |= line.condition()
     return allowed & ~Q(user=user)
 
 

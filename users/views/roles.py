@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from navpartner.views import add_service_errors
 from users import access
-from users.forms import RoleAssignmentForm
+from users.forms import RoleAssignmentForm, RoleChoiceForm
 from users.models import RoleAssignment
 from users.selectors import role_assignment_choices, role_assignment_list
 from users.services import (
@@ -50,11 +50,27 @@ def role_list_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_create_view(request):
+    """Assign a role in two steps: which role (skipped when only one is offered), then whom and
+    where — the people and scopes offered are that role's, so nothing offered is refused.
+
+    The role travels in the query (``?role=…``) on the way to the second step, and in the
+    form itself when it is sent; both work without JavaScript.
+    """
     choices = role_assignment_choices(user=request.user)
     if not choices:
         # Nothing one may assign: the page is as absent as a forbidden object.
         return render(request, "errors/404.html", status=404)
-    form = RoleAssignmentForm(request.POST or None, choices=choices)
+    role = request.POST.get("role") if request.method == "POST" else request.GET.get("role")
+    if role is None and len(choices.roles) == 1:
+        role = choices.roles[0]
+    if role not in choices.roles:
+        chosen = role is not None or "step" in request.GET  # the first step was sent
+        step = RoleChoiceForm({"role": role or ""} if chosen else None, choices=choices)
+        step.is_valid()
+        return render(
+            request, "users/role_choice_form.html", {"form": step}, status=400 if chosen else 200
+        )
+    form = RoleAssignmentForm(request.POST or None, choices=choices, role=role)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -76,7 +92,12 @@ def role_create_view(request):
                 messages.success(request, _("The role is assigned."))
             return redirect("access:role-list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "users/role_form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "users/role_form.html",
+        {"form": form, "several_roles": len(choices.roles) > 1},
+        status=status,
+    )
 
 
 @login_required
