@@ -25,16 +25,22 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from navpartner.querysets import VisibleToQuerySet
 
+# Users read a side as a *line* ("statlig linje", "kommunal linje"): "side" is also Norwegian
+# for "page" (docs/decisions.md). The code and the API keep "side"; the labels carry the
+# context "data owner" (a literal: makemessages reads it), so bokmål can say "Statlig linje"
+# while an employer stays "Statlig".
+
 
 class Side(models.TextChoices):
-    """Which party a piece of partnership data belongs to."""
+    """Which party a piece of partnership data belongs to (shown to users as its line)."""
 
-    STATE = "state", _("State")
-    MUNICIPAL = "municipal", _("Municipal")
-    JOINT = "joint", _("Joint")
+    STATE = "state", pgettext_lazy("data owner", "State")
+    MUNICIPAL = "municipal", pgettext_lazy("data owner", "Municipal")
+    JOINT = "joint", pgettext_lazy("data owner", "Joint")
 
 
 # The sides a delegation may open: joint data needs none, it is shared by definition.
@@ -119,7 +125,9 @@ class SideDataModel(models.Model):
         related_name="+",
         verbose_name=_("office"),
     )
-    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    side = models.CharField(
+        pgettext_lazy("data owner", "side"), max_length=10, choices=Side.choices
+    )
 
     visibility = SideData(office="office", side="side")
     objects = VisibleToQuerySet.as_manager()

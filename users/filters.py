@@ -76,7 +76,9 @@ class AuditEventFilter(django_filters.FilterSet):
         label=_("Username"), field_name="actor_username", lookup_expr="exact", max_length=150
     )
     side = django_filters.ChoiceFilter(
-        label=_("Side"), choices=Side.choices, empty_label=_("All sides")
+        label=_("Line"),
+        choices=Side.choices,
+        empty_label=_("All lines"),
     )
     date_from = django_filters.DateFilter(
         label=_("From date"), method="filter_date_from", widget=DateInput

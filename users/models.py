@@ -11,6 +11,7 @@ from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
 from django.db.models.sql.where import OR, WhereNode
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.managers import UserObjectPermissionManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -302,7 +303,9 @@ class Delegation(models.Model):
     office = models.ForeignKey(
         Office, on_delete=models.PROTECT, related_name="delegations", verbose_name=_("office")
     )
-    side = models.CharField(_("side"), max_length=10, choices=DELEGABLE_SIDE_CHOICES)
+    side = models.CharField(
+        pgettext_lazy("data owner", "side"), max_length=10, choices=DELEGABLE_SIDE_CHOICES
+    )
     level = models.CharField(_("level"), max_length=10, choices=DelegationLevel.choices)
     basis = models.CharField(
         _("basis"),
@@ -465,7 +468,9 @@ class OfficeUserObjectPermission(UserObjectPermissionBase):
     # directly — one semi-join on the (office, side) index — instead of OR-ing one subquery per
     # side, which PostgreSQL cannot turn into an index lookup.
     action = models.CharField(_("action"), max_length=10)
-    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    side = models.CharField(
+        pgettext_lazy("data owner", "side"), max_length=10, choices=Side.choices
+    )
 
     objects = OfficePermissionsInForce()
     all_rows = UserObjectPermissionManager()
@@ -558,7 +563,9 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("office"),
     )
-    side = models.CharField(_("side"), max_length=10, choices=Side.choices, blank=True)
+    side = models.CharField(
+        pgettext_lazy("data owner", "side"), max_length=10, choices=Side.choices, blank=True
+    )
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=300, blank=True)

@@ -90,7 +90,7 @@ def _moment(value) -> str:
 CSV_HEADER = (
     gettext_noop("Office code"),
     gettext_noop("Office"),
-    gettext_noop("Data side"),
+    gettext_noop("Line"),
     gettext_noop("Username"),
     gettext_noop("Name"),
     gettext_noop("Employer side"),
