@@ -218,6 +218,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# Dates as 31.12.2026 and times as 14:05 in both languages (navpartner/formats/).
+FORMAT_MODULE_PATH = ["navpartner.formats"]
 
 # --- Static and uploaded files ------------------------------------------------------------------
 STATIC_URL = "static/"

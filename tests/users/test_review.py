@@ -12,10 +12,10 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from navpartner.templatetags.dates import until_text
 from offices.models import Office
 from tests import factories
 from users.access.review import access_overview, access_review
@@ -259,10 +259,7 @@ def test_page_has_summary_then_a_table_per_side_and_flags_cross_line_rows(client
     assert positions == sorted(positions)
     assert "Stian Aune" in body and "(stat.heimdal)" in body
     assert BASIS in body
-    ends = dateformat.format(
-        timezone.localtime(delegation.ends_at), get_format("SHORT_DATE_FORMAT")
-    )
-    assert ends in body
+    assert until_text(delegation.ends_at) in body
     # The two cross-line rows (the leader's and the delegation's) carry the tag; no other does.
     assert body.count('data-cross-line="true"') == 2
     assert csv_url() in body
@@ -375,7 +372,9 @@ def test_csv_has_a_header_and_one_row_per_person_and_side(client, roles_only):
     assert delegated[0:2] == ["heimdal", "NAV Heimdal"]
     assert delegated[4] == "Stian Aune"
     assert BASIS in delegated[9]
-    assert delegated[10] == timezone.localtime(delegation.ends_at).strftime("%Y-%m-%d %H:%M")
+    # The end as the person entered it: the last day it holds (finding 6 of issue 8).
+    assert delegated[10] == until_text(delegation.ends_at)
+    assert delegated[10].startswith(("til og med ", "through "))
     flag_yes = delegated[8]
     assert by_key[("state", "stat.heimdal")][8] != flag_yes
     crossing = {key for key, row in by_key.items() if row[8] == flag_yes}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from navpartner.templatetags.dates import until_text
 from offices.filters import OfficeFilter
 from offices.models import County, Municipality
 from offices.selectors import current_memberships
@@ -83,7 +84,8 @@ def _cell(value) -> str:
 
 
 def _moment(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    """A delegation's end as the pages say it: "til og med 31.12.2026" (navpartner/formats)."""
+    return until_text(value)
 
 
 # Column titles, translated when the file is made.
@@ -123,7 +125,8 @@ def _csv_row(review, entry: SideAccess) -> list[str]:
 def access_review_csv_view(request, code: str):
     """The review as CSV: a header row, then one row per person and side (state, municipal,
     joint, in that order). The side is its code (``state``, ``municipal``, ``joint``) so that a
-    spreadsheet filter does not depend on the language; times are local, ``YYYY-MM-DD HH:MM``."""
+    spreadsheet filter does not depend on the language; a delegation's end reads as on the page,
+    "til og med 31.12.2026" (or "til 04.12.2026 14:05" when revoked)."""
     review = access_review(user=request.user, office=code)
     filename = (
         f"tilgangsgjennomgang-{review.office.code}-{timezone.localdate(review.at):%Y-%m-%d}.csv"
