@@ -140,6 +140,8 @@ def environment(stack_dir: Path, redis_server: RedisServer) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         REPORT_CREATE_RATE="2/min",
+        # Recycle a child after every task here (100 in production), so a test can see it done.
+        CELERY_WORKER_MAX_TASKS_PER_CHILD="1",
         FAULTS_RENDER_DELAY=str(RENDER_DELAY_SECONDS),
     )
     if database.get("PASSWORD"):

@@ -29,8 +29,10 @@ def queue_unavailable() -> str:
 
 
 @pytest.fixture
-def dead_broker():
+def dead_broker(monkeypatch):
     """The app's broker is a Redis that is not there; tasks are no longer run in-process."""
+    # Celery reads the CELERY_BROKER_URL environment variable before its configuration.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
     celery_app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
     celery_app.conf.task_always_eager = False
