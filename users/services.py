@@ -28,7 +28,7 @@ from users.models import (
 # One answer for a person, office or scope that does not exist and for one that exists but is
 # not among the caller's choices, so a choice list tells nobody what exists beyond it.
 NOT_OFFERED = gettext_noop("Unknown, or not one you can choose here.")
-WRONG_SCOPE = gettext_noop("This role is given for %(kind)s: choose one, and nothing else.")
+WRONG_SCOPE = gettext_noop("Choose %(kind)s where the role applies.")
 NATIONAL_SCOPE = gettext_noop("This role is national: leave office, municipality and county empty.")
 
 
@@ -123,16 +123,19 @@ def role_assignment_ensure(
 
 DELEGATION_MAX_DAYS = 366  # "at most one year", leap years included
 NOT_AUTHORITY = gettext_noop(
-    "You cannot delegate this side's data for this office: only the county director (state "
-    "data) or the municipal executive of a municipality the office serves (municipal data) can."
+    "Choose an office and line you answer for: the county director delegates state data of the "
+    "county's offices, the municipal executive municipal data of the offices serving the "
+    "municipality."
 )
-BASIS_REQUIRED = gettext_noop("Give the basis of the delegation (the decision it rests on).")
-END_REQUIRED = gettext_noop("A delegation must have an end date.")
-END_IN_PAST = gettext_noop("The end must be in the future.")
-END_TOO_LATE = gettext_noop("A delegation can last at most one year.")
-TO_ONESELF = gettext_noop("You cannot delegate to yourself.")
-GRANTEE_INACTIVE = gettext_noop("This user cannot sign in, so cannot hold a delegation.")
-SIDE_NOT_DELEGABLE = gettext_noop("Only state or municipal data can be delegated.")
+BASIS_REQUIRED = gettext_noop("Write the decision the delegation rests on.")
+END_REQUIRED = gettext_noop("Choose the last day the delegation holds.")
+END_IN_PAST = gettext_noop("Choose an end date that is after today.")
+END_TOO_LATE = gettext_noop("Choose an end date at most one year from today.")
+TO_ONESELF = gettext_noop("Choose someone other than yourself: you cannot delegate to yourself.")
+GRANTEE_INACTIVE = gettext_noop(
+    "Choose someone else: this person cannot sign in, so cannot hold a delegation."
+)
+SIDE_NOT_DELEGABLE = gettext_noop("Choose state or municipal data: joint data needs no delegation.")
 ALREADY_ENDED = gettext_noop("The delegation has already ended.")
 
 
@@ -273,8 +276,8 @@ def role_assignment_end(
 # --- Role administration ----------------------------------------------------------------------
 
 NOT_ROLE_AUTHORITY = gettext_noop(
-    "You cannot assign this role here: roles are assigned along the lines of the state and the "
-    "municipality (see the help text)."
+    "Choose a person and a place you may assign this role for: roles are assigned along the "
+    "lines of the state and the municipality."
 )
 NOT_AN_APPROVER = gettext_noop(
     "You are not one of the parties who must approve this appointment, or you already have."
