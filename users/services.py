@@ -12,6 +12,7 @@ from navpartner.sidedata import Side
 from offices.models import County, Municipality, Office
 from users.access import delegation_authority_offices
 from users.access.audit import audit_record
+from users.access.parties import Party, acts_for, parties_pending, required_parties
 from users.models import (
     COUNTY_ROLES,
     MUNICIPALITY_ROLES,
@@ -288,41 +289,15 @@ OWN_APPOINTMENT = gettext_noop(
 )
 
 
-def leader_approvals_required(office: Office) -> list[tuple[str, Municipality | None]]:
-    """The parties whose approval puts an office leader in place (rule 5).
-
-    The state: the county director. The municipality: the host municipality's executive, or,
-    without a host, every served municipality's executive.
-    """
-    from offices.selectors import current_memberships
-
-    memberships = list(current_memberships().filter(office=office))
-    hosts = [m.municipality for m in memberships if m.is_host]
-    municipalities = hosts or [m.municipality for m in memberships]
-    return [(EmployerSide.STATE, None)] + [(EmployerSide.MUNICIPAL, m) for m in municipalities]
+def leader_approvals_required(office: Office) -> list[Party]:
+    """The parties whose approval puts an office leader in place (rule 5, ``parties``)."""
+    return required_parties([office])
 
 
-def _approves_as(user: User, office: Office, side: str, municipality) -> bool:
-    roles = RoleAssignment.objects.active().filter(user=user)
-    if side == EmployerSide.STATE:
-        return (
-            user.employer_side == EmployerSide.STATE
-            and roles.filter(role=Role.COUNTY_DIRECTOR, county=office.county_id).exists()
-        )
-    return (
-        user.employer_side == EmployerSide.MUNICIPAL
-        and roles.filter(role=Role.MUNICIPAL_EXECUTIVE, municipality=municipality).exists()
-    )
-
-
-def pending_approvals(assignment: RoleAssignment) -> list[tuple[str, Municipality | None]]:
+def pending_approvals(assignment: RoleAssignment) -> list[Party]:
     """The parties that still have to approve a joint appointment."""
-    given = {(a.side, a.municipality_id) for a in assignment.approvals.all()}
-    return [
-        (side, municipality)
-        for side, municipality in leader_approvals_required(assignment.office)
-        if (side, getattr(municipality, "pk", None)) not in given
-    ]
+    given = [(a.side, a.municipality_id) for a in assignment.approvals.all()]
+    return parties_pending(leader_approvals_required(assignment.office), given)
 
 
 @transaction.atomic
@@ -368,9 +343,7 @@ def role_assignment_propose(
     if (
         joint
         and proposer.pk != user.pk
-        and any(
-            _approves_as(proposer, office, side, m) for side, m in leader_approvals_required(office)
-        )
+        and any(acts_for(proposer, party) for party in leader_approvals_required(office))
     ):
         role_assignment_approve(approver=proposer, assignment=assignment)
         assignment.refresh_from_db()
@@ -382,10 +355,7 @@ def may_approve(*, user: User, assignment: RoleAssignment) -> bool:
     the appointee): the pages offer "Approve" only then."""
     if assignment.approved_at is not None or assignment.user_id == user.pk:
         return False
-    return any(
-        _approves_as(user, assignment.office, side, municipality)
-        for side, municipality in pending_approvals(assignment)
-    )
+    return any(acts_for(user, party) for party in pending_approvals(assignment))
 
 
 @transaction.atomic
@@ -407,16 +377,11 @@ def role_assignment_approve(*, approver: User, assignment: RoleAssignment) -> Ro
     if assignment.user_id == approver.pk:
         raise ValidationError({"approved_at": [_(OWN_APPOINTMENT)]})
     party = next(
-        (
-            (side, municipality)
-            for side, municipality in pending_approvals(assignment)
-            if _approves_as(approver, assignment.office, side, municipality)
-        ),
-        None,
+        (party for party in pending_approvals(assignment) if acts_for(approver, party)), None
     )
     if party is None:
         raise ValidationError({"approved_at": [_(NOT_AN_APPROVER)]})
-    side, municipality = party
+    side, municipality = party.side, party.municipality
     RoleApproval.objects.create(
         assignment=assignment, side=side, municipality=municipality, approved_by=approver
     )

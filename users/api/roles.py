@@ -64,8 +64,8 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
         if assignment.approved_at is not None:
             return []
         return [
-            {"side": side, "municipality": getattr(municipality, "number", None)}
-            for side, municipality in pending_approvals(assignment)
+            {"side": party.side, "municipality": getattr(party.municipality, "number", None)}
+            for party in pending_approvals(assignment)
         ]
 
 
