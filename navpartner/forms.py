@@ -24,6 +24,7 @@ from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+DATE_INVALID = _("Write the date as dd.mm.yyyy, for example 31.12.2026.")
 SEARCH_RESULTS = 20  # suggestions per search; a picker asks for one more to know there are more
 
 
@@ -197,7 +198,7 @@ class NorwegianDateField(forms.DateField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        messages = {"invalid": _("Write the date as dd.mm.yyyy, for example 31.12.2026.")}
+        messages = {"invalid": DATE_INVALID}
         messages.update(kwargs.pop("error_messages", {}))
         kwargs["error_messages"] = messages
         kwargs.setdefault("widget", forms.DateInput(format="%d.%m.%Y"))

@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from navpartner.forms import DATE_INPUT_FORMATS, DATE_INVALID
 from navpartner.sidedata import Side
 from offices.models import Office
 from users import access
 from users.models import AuditAction, AuditEvent
 
-END_BEFORE_START = _("The end date is before the start date.")
+END_BEFORE_START = _("Choose a to date that is on or after the from date.")
 
 
 def _office_choices(request) -> QuerySet[Office]:
@@ -38,12 +39,11 @@ class OfficeCodeFilter(django_filters.ModelChoiceFilter):
 
 
 class DateInput(forms.DateInput):
-    """A date field the browser offers a date picker for; it sends ISO dates (2026-03-31)."""
-
-    input_type = "date"
+    """A date typed as dd.mm.åååå, like every date in the app (docs/decisions.md, "Date
+    input"); the API's query parameters are ISO dates (2026-03-31), which the field also takes."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        super().__init__(attrs, format="%d.%m.%Y")
 
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:
@@ -81,10 +81,20 @@ class AuditEventFilter(django_filters.FilterSet):
         empty_label=_("All lines"),
     )
     date_from = django_filters.DateFilter(
-        label=_("From date"), method="filter_date_from", widget=DateInput
+        label=_("From date"),
+        method="filter_date_from",
+        widget=DateInput,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_("dd.mm.yyyy"),
+        error_messages={"invalid": DATE_INVALID},
     )
     date_to = django_filters.DateFilter(
-        label=_("To date"), method="filter_date_to", widget=DateInput
+        label=_("To date"),
+        method="filter_date_to",
+        widget=DateInput,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_("dd.mm.yyyy"),
+        error_messages={"invalid": DATE_INVALID},
     )
     search = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
 

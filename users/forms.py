@@ -196,6 +196,11 @@ class SignInForm(AuthenticationForm):
     same whether the username exists or not.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = _("Write your username.")
+        self.fields["password"].error_messages["required"] = _("Write your password.")
+
     def get_invalid_login_error(self):
         if self.request is not None and getattr(self.request, "axes_locked_out", False):
             setattr(self.request, LOCKOUT_SHOWN, True)
