@@ -58,12 +58,17 @@ class DelegationForm(forms.Form):
     )
     side = forms.ChoiceField(
         label=_("Line"),
-        choices=DELEGABLE_SIDE_CHOICES,
-        error_messages=required(_("Choose whose data the delegation opens.")),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose whose data the delegation opens."),
+            "invalid_choice": _("Choose the line whose data you answer for."),
+        },
     )
     level = forms.ChoiceField(
         label=_("Level"),
         choices=DelegationLevel.choices,
+        widget=forms.RadioSelect,
         error_messages=required(_("Choose whether the person may only see or also change.")),
     )
     basis = forms.CharField(
@@ -78,8 +83,12 @@ class DelegationForm(forms.Form):
         error_messages=required(_("Choose the last day the delegation holds.")),
     )
 
-    def __init__(self, *args, offices, grantees, **kwargs):
+    def __init__(self, *args, offices, grantees, sides, **kwargs):
         super().__init__(*args, **kwargs)
+        side_choices = [(value, label) for value, label in DELEGABLE_SIDE_CHOICES if value in sides]
+        self.fields["side"].choices = side_choices
+        if len(side_choices) == 1:  # the one line the grantor answers for: chosen already
+            self.fields["side"].initial = side_choices[0][0]
         self.fields["office"].queryset = offices
         self.fields["office"].source = picker_source(OFFICE, "delegation")
         self.fields["grantee"].queryset = grantees

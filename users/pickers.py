@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from navpartner.forms import KINDS, MUNICIPALITY, OFFICE, PERSON, PickerKind
+from navpartner.sidedata import Side
 from offices.models import Municipality, Office
 from users import access
 from users.selectors import delegation_grantees, role_assignment_choices
@@ -51,10 +52,20 @@ def picker_choices(*, user, kind: PickerKind, purpose: str) -> QuerySet | None:
     return None
 
 
+def delegable_sides(user) -> list[str]:
+    """The lines whose data ``user`` may delegate somewhere (the grant form's choices): state
+    for a state-employed county director, municipal for a municipal-employed executive."""
+    return [
+        side
+        for side in (Side.STATE, Side.MUNICIPAL)
+        if access.delegation_authority_offices(user, side).exists()
+    ]
+
+
 def picker_source(kind: PickerKind, purpose: str) -> str:
     """The search endpoint's address for this picker."""
     url = reverse("access:search", kwargs={"kind": URL_OF_KIND[kind.name]})
     return f"{url}?{urlencode({'for': purpose})}"
 
 
-__all__ = ["KINDS", "URL_KINDS", "picker_choices", "picker_source"]
+__all__ = ["KINDS", "URL_KINDS", "delegable_sides", "picker_choices", "picker_source"]

@@ -113,6 +113,19 @@ class RoleChoices:
     def for_role(self, role: str) -> "RoleChoices":
         return RoleChoices(self.user, tuple(line for line in self.lines if line.role == role))
 
+    def with_someone_to_choose(self) -> "RoleChoices":
+        """Only the roles for which someone and somewhere can be chosen now (an executive
+        whose municipality employs nobody else is not offered "municipal advisor"). Two small
+        queries per role."""
+        scopes = {"office": "offices", "municipality": "municipalities", "county": "counties"}
+        kept = []
+        for role in self.roles:
+            one = self.for_role(role)
+            kind = one.scope_kind()
+            if one.people.exists() and (kind is None or getattr(one, scopes[kind]).exists()):
+                kept.append(role)
+        return RoleChoices(self.user, tuple(line for line in self.lines if line.role in kept))
+
     def _scopes(self, kind: str, model) -> QuerySet:
         lines = [line for line in self.lines if line.scope == kind]
         if not lines:

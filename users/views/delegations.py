@@ -12,6 +12,7 @@ from navpartner.views import add_service_errors
 from users import access
 from users.forms import DelegationForm
 from users.models import Delegation
+from users.pickers import delegable_sides
 from users.selectors import delegation_grantees, delegation_list
 from users.services import delegation_grant, delegation_revoke
 
@@ -47,6 +48,7 @@ def delegation_create_view(request):
         request.POST or None,
         offices=offices,
         grantees=delegation_grantees(user=request.user),
+        sides=delegable_sides(request.user),
         initial={"office": request.GET.get("office")},
     )
     if request.method == "POST" and form.is_valid():

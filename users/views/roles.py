@@ -60,6 +60,9 @@ def role_create_view(request):
     if not choices:
         # Nothing one may assign: the page is as absent as a forbidden object.
         return render(request, "errors/404.html", status=404)
+    choices = choices.with_someone_to_choose()
+    if not choices:
+        return render(request, "users/role_choice_form.html", {"form": None})
     role = request.POST.get("role") if request.method == "POST" else request.GET.get("role")
     if role is None and len(choices.roles) == 1:
         role = choices.roles[0]
