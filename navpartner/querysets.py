@@ -8,7 +8,9 @@ each model declares what it is in a ``visibility`` attribute, and the policy rea
   of one or more offices, visible along the lines of DESIGN.md's access model;
 * ``ReferenceData()``: organisation units every signed-in user reads and nobody changes through
   the app;
-* ``OwnedBy("field")``: records only the person named in ``field`` sees (report requests).
+* ``OwnedBy("field")``: records only the person named in ``field`` sees (report requests);
+* ``NationalCatalogue()``: lists every signed-in user reads and national administrators keep
+  (the catalogue of municipal services).
 
 A model with neither a declaration nor a policy registered in ``users/access/`` is visible to
 nobody, so a forgotten model fails closed.
@@ -22,6 +24,10 @@ from django.db import models
 @dataclass(frozen=True)
 class ReferenceData:
     """Read by every signed-in, active user; changed only by operators in the admin."""
+
+
+class NationalCatalogue:
+    """Read by every signed-in, active user; changed by holders of the national_admin role."""
 
 
 @dataclass(frozen=True)

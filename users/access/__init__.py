@@ -18,6 +18,8 @@ A model without a registered policy is visible to nobody, so a forgotten model f
   admin).
 * **Report requests** (``visibility = OwnedBy("requested_by")``) belong to the person who
   asked: nobody else sees them or their file.
+* **The national catalogue** (``visibility = NationalCatalogue()``) — the municipal services —
+  is read by everyone signed in and changed by national administrators.
 * **Delegations, role assignments and audit events** have policies of their own below.
 * **Anonymous and inactive users** get nothing, everywhere. **Superusers** are technical
   operators: they get what their own roles give them, nothing more (docs/access.md).
@@ -37,7 +39,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from navpartner.querysets import OwnedBy, ReferenceData, declared_visibility
+from navpartner.querysets import NationalCatalogue, OwnedBy, ReferenceData, declared_visibility
 from navpartner.sidedata import Side, SideData
 
 VIEW = "view"
@@ -82,7 +84,20 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
         return queryset if action == VIEW else queryset.none()
     if isinstance(declared, OwnedBy):
         return queryset.filter(**{declared.field: user})
+    if isinstance(declared, NationalCatalogue):
+        # Everyone signed in reads it; the directorate (national_admin) keeps it.
+        return queryset if action == VIEW or is_national_admin(user) else queryset.none()
     return queryset.none()
+
+
+def is_national_admin(user) -> bool:
+    """An active national_admin role in force now (the directorate)."""
+    from users.models import Role, RoleAssignment
+
+    return (
+        is_signed_in(user)
+        and RoleAssignment.objects.active().filter(user=user, role=Role.NATIONAL_ADMIN).exists()
+    )
 
 
 def permission_rows_in_force(at: datetime.datetime | None = None) -> QuerySet:
