@@ -26,6 +26,8 @@ def picker_choices(*, user, kind: PickerKind, purpose: str) -> QuerySet | None:
     if not access.is_signed_in(user):
         return None
     if purpose == "delegation":
+        if not access.offices_delegable(user).exists():  # no grant form, no picker
+            return None
         if kind is PERSON:
             return delegation_grantees(user=user)
         if kind is OFFICE:
