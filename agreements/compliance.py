@@ -343,34 +343,33 @@ def compliance_for_offices(offices, *, on: datetime.date | None = None) -> dict:
 
 
 def _revision_finding(version: AgreementVersion, on: datetime.date) -> Finding:
+    """The revision date passed (error) or near (warning); the end near (warning). A version
+    past its end is not in force, so that case is the "no agreement in force" finding."""
     soon = on + datetime.timedelta(days=WARN_WITHIN_DAYS)
-    dates = []
-    if version.revision_due:
-        dates.append((version.revision_due, _("revision")))
-    if version.valid_to:
-        dates.append((version.valid_to, _("end")))
-    for day, what in sorted(dates):
-        if day < on:
-            return Finding(
-                "revision",
-                Severity.ERROR,
-                _("The %(what)s was due %(day)s. Revise the agreement in a new version.")
-                % {"what": what, "day": _date(day)},
-                version.pk,
-            )
-    for day, what in sorted(dates):
-        if day <= soon:
-            return Finding(
-                "revision",
-                Severity.WARNING,
-                _("The %(what)s is due %(day)s, within %(days)s days. Start the revision.")
-                % {"what": what, "day": _date(day), "days": WARN_WITHIN_DAYS},
-                version.pk,
-            )
+    revision, end = version.revision_due, version.valid_to
+    values = {"days": WARN_WITHIN_DAYS}
+    if revision and revision < on:
+        message = _("The revision was due %(day)s. Revise the agreement in a new version.")
+        return Finding("revision", Severity.ERROR, message % {"day": _date(revision)}, version.pk)
+    if revision and revision <= soon:
+        message = _("The revision is due %(day)s, within %(days)s days. Start the revision.")
+        return Finding(
+            "revision",
+            Severity.WARNING,
+            message % {**values, "day": _date(revision)},
+            version.pk,
+        )
+    if end and end <= soon:
+        message = _(
+            "The agreement ends %(day)s, within %(days)s days. Extend it or agree a new one."
+        )
+        return Finding(
+            "revision", Severity.WARNING, message % {**values, "day": _date(end)}, version.pk
+        )
     return Finding(
         "revision",
         Severity.OK,
-        _("No revision or end within %(days)s days.") % {"days": WARN_WITHIN_DAYS},
+        _("No revision or end within %(days)s days.") % values,
         version.pk,
     )
 
