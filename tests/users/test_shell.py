@@ -164,3 +164,22 @@ def test_the_menu_costs_no_query_for_a_reviewer(demo_data, django_assert_num_que
     roles = list(RoleAssignment.objects.active().filter(user=user))
     with django_assert_num_queries(0):
         navigation(user=user, roles=roles)
+
+
+def test_front_page_queries_do_not_grow_with_the_offices_in_reach(client, demo_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(User.objects.get(username="fylkesdirektor.trondelag"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("home")).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for _ in range(20):
+        factories.OfficeMunicipalityFactory()  # a new office in Trøndelag, serving Trondheim
+    after = queries()
+    assert len(client.get(reverse("home")).context["my_offices"]) == 26
+    assert after == before
