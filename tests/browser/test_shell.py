@@ -154,6 +154,35 @@ def test_user_menu_lists_person_roles_language_and_sign_out(page, sign_in):
     expect(panel).to_be_hidden()
 
 
+def test_header_menus_work_without_javascript(
+    browser, live_server, django_db_serialized_rollback, demo_data
+):
+    """The disclosures are <details>: they open, switch language and sign out with no script."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.set_viewport_size(PHONE)
+        page.goto("/logg-inn/")
+        page.locator("input[name=username]").fill("kommune.heimdal")
+        page.locator("input[name=password]").fill(demo_data)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        collapsed = page.locator("details.app-nav--collapsed")
+        collapsed.locator("summary").click()
+        expect(collapsed.locator(f"a[href='{OFFICES}']")).to_be_visible()
+        user_menu = page.get_by_test_id("current-user")
+        user_menu.locator("summary").click()
+        with page.expect_navigation():
+            user_menu.locator("button[name=language][value=en]").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.get_by_test_id("current-user").locator("summary").click()
+        with page.expect_navigation():
+            page.get_by_test_id("current-user").locator("form[action='/logg-ut/'] button").click()
+        expect(page.get_by_test_id("current-user")).to_have_count(0)
+    finally:
+        context.close()
+
+
 FOCUS_STYLE = """() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
