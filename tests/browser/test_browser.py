@@ -50,7 +50,8 @@ def office_names(page: Page) -> list[str]:
 def filter_offices(page: Page, *, county: str = "", municipality: str = "", search: str = ""):
     form = page.locator("main form[method=get]")
     form.locator("select[name=county]").select_option(county)
-    form.locator("select[name=municipality]").select_option(municipality)
+    # The municipality is a picker: a text field that takes the number (or the name).
+    form.locator("input[name=municipality]").fill(municipality)
     form.locator("input[name=search]").fill(search)
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
