@@ -73,6 +73,4 @@ def current_user_summary(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    shell = Shell(request)
-    # ``header_roles`` stays a callable for templates that ask for it alone.
-    return {"shell": shell, "header_roles": lambda: shell.roles}
+    return {"shell": Shell(request)}

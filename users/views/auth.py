@@ -7,9 +7,10 @@ from django.shortcuts import render
 from offices.selectors import county_overview
 from reports.selectors import report_list
 from users import access
+from users.context_processors import Shell
 from users.forms import SignInForm
 from users.models import Role
-from users.selectors import active_role_assignments, offices_in_reach
+from users.selectors import offices_in_reach
 
 RECENT_REPORTS = 5
 
@@ -36,7 +37,8 @@ def home_view(request):
     needs, their latest reports — and, for a national administrator without offices, the
     counties as a way in. The NAV-leder's scorecard dashboard gets its place here (issue 10)."""
     user = request.user
-    roles = list(active_role_assignments(user=user))
+    shell = Shell(request)  # the header's, so that the roles are read once for both
+    roles = shell.roles
     offices = list(offices_in_reach(user=user))
     office_ids = [office.pk for office in offices]
     reviewable = set(
@@ -53,6 +55,7 @@ def home_view(request):
         request,
         "home.html",
         {
+            "shell": shell,
             "roles": roles,
             "my_offices": offices,
             "led_offices": [role.office for role in roles if role.role == Role.OFFICE_LEADER],
