@@ -12,6 +12,7 @@ urlpatterns = [
     path("logg-ut/", user_views.SignOutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kontorer/", include("offices.urls")),
+    path("avtaler/", include("agreements.urls")),
     path("rapporter/", include("reports.urls")),
     path("tilgang/", include("users.urls")),
     path("healthz", healthz, name="healthz"),
