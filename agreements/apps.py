@@ -11,3 +11,9 @@ class AgreementsConfig(AppConfig):
 
     name = "agreements"
     verbose_name = _("Agreements")
+
+    def ready(self) -> None:
+        from agreements.reports import AgreementVersionReport
+        from reports.definitions import register
+
+        register(AgreementVersionReport())

@@ -78,6 +78,12 @@ class OfficeFactSheet:
 DEFINITIONS = {definition.kind: definition for definition in (OfficeFactSheet(),)}
 
 
+def register(definition) -> None:
+    """Add another app's report, from its ``AppConfig.ready()`` (the agreement PDF is
+    ``agreements/reports.py``): the reports app imports none of the apps whose reports it runs."""
+    DEFINITIONS[definition.kind] = definition
+
+
 def get_definition(kind: str):
     try:
         return DEFINITIONS[kind]

@@ -16,6 +16,7 @@ from navpartner.querysets import OwnedBy, VisibleToQuerySet
 
 class ReportKind(models.TextChoices):
     OFFICE_FACT_SHEET = "office_fact_sheet", _("Office fact sheet")
+    AGREEMENT_VERSION = "agreement_version", _("Partnership agreement")
 
 
 class ReportStatus(models.TextChoices):
@@ -79,5 +80,5 @@ class ReportRequest(models.Model):
 
     @property
     def filename(self) -> str:
-        code = self.parameters.get("office", "report")
+        code = self.parameters.get("office") or self.parameters.get("version") or "report"
         return f"{self.kind.replace('_', '-')}-{code}-{self.requested_at:%Y-%m-%d}.pdf"
