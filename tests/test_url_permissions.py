@@ -16,6 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from agreements.models import PartnershipAgreement
+from agreements.services import agreement_draft
 from offices.models import Office, OfficeNote
 from reports.models import ReportKind, ReportRequest
 from users.models import AuditEvent, RoleAssignment, User
@@ -62,7 +64,17 @@ def objects(demo_data):
         basis="delegasjonsvedtak 2026-09",
         valid_to=timezone.localdate() + datetime.timedelta(days=10),
     )
+    agreement = PartnershipAgreement.objects.filter(offices=heimdal).first()
+    if agreement is None:
+        agreement = agreement_draft(
+            user=people["fylkesdirektor.trondelag"],
+            title="Partnerskapsavtale NAV Heimdal",
+            offices=[heimdal],
+            valid_from=datetime.date(2090, 1, 1),
+        ).agreement
     return {
+        "agreement": agreement.pk,
+        "version": agreement.versions.order_by("number").first().number,
         "code": "heimdal",
         "note": OfficeNote.objects.get(office=heimdal, side="state").pk,
         "report": report.pk,
@@ -86,6 +98,36 @@ ROUTES = {
         "post",
         "kommune.heimdal",
     ),
+    "agreements:list": (lambda o: {}, "get", None),
+    "agreements:create": (lambda o: {}, "get", None),
+    "agreements:detail": (lambda o: {"pk": o["agreement"]}, "get", "radmann.saltdal"),
+    "agreements:version": (
+        lambda o: {"pk": o["agreement"], "number": o["version"]},
+        "get",
+        "radmann.saltdal",
+    ),
+    "agreements:version-edit": (
+        lambda o: {"pk": o["agreement"], "number": o["version"]},
+        "get",
+        "radmann.saltdal",
+    ),
+    "agreements:version-approve": (
+        lambda o: {"pk": o["agreement"], "number": o["version"]},
+        "post",
+        "fylkesdirektor.nordland",
+    ),
+    "agreements:version-reject": (
+        lambda o: {"pk": o["agreement"], "number": o["version"]},
+        "post",
+        "fylkesdirektor.nordland",
+    ),
+    "agreements:version-pdf": (
+        lambda o: {"pk": o["agreement"], "number": o["version"]},
+        "post",
+        "radmann.saltdal",
+    ),
+    "agreements:version-new": (lambda o: {"pk": o["agreement"]}, "post", "radmann.saltdal"),
+    "agreements:version-extend": (lambda o: {"pk": o["agreement"]}, "post", "radmann.saltdal"),
     "reports:list": (lambda o: {}, "get", None),
     "reports:detail": (lambda o: {"report_id": o["report"]}, "get", "radmann.saltdal"),
     "reports:status": (lambda o: {"report_id": o["report"]}, "get", "radmann.saltdal"),
