@@ -322,6 +322,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SideEnum": "navpartner.sidedata.Side",
         "DelegableSideEnum": "navpartner.sidedata.DELEGABLE_SIDE_CHOICES",
+        "EmployerSideEnum": "users.models.EmployerSide",
+        "MeetingKindEnum": "agreements.models.MeetingKind",
+        "ReportKindEnum": "reports.models.ReportKind",
+        "VersionKindEnum": "agreements.models.VersionKind",
+        "NewVersionKindEnum": "agreements.api.serializers.NEW_VERSION_KINDS",
+        "VersionStatusEnum": "agreements.models.VersionStatus",
     },
 }
 

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from agreements.api import urls as agreements_api
 from offices.api.notes import OfficeNoteViewSet
 from offices.api.views import CountyViewSet, MunicipalityViewSet, OfficeViewSet
 from reports.api.views import ReportViewSet
@@ -23,10 +24,12 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("role-assignments", RoleAssignmentViewSet, basename="role-assignment")
+agreements_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("me/", CurrentUserView.as_view(), name="me"),
     path("access-review/", AccessReviewView.as_view(), name="access-review"),
+    *agreements_api.urlpatterns,
     *router.urls,
 ]
