@@ -6,6 +6,7 @@ from functools import cached_property
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from users.models import Role
 from users.selectors import active_role_assignments, navigation
 
 
@@ -28,6 +29,11 @@ class Shell:
     def roles(self) -> list:
         return list(active_role_assignments(user=self.user))
 
+    @property
+    def reaches_offices(self) -> bool:
+        """Whether a role reaches any office's joint data: every role but the national one."""
+        return any(role.role != Role.NATIONAL_ADMIN for role in self.roles)
+
     @cached_property
     def menu(self) -> list[MenuItem]:
         """The main menu: only the pages this person can use (``users.selectors.navigation``)."""
@@ -38,6 +44,9 @@ class Shell:
         items = [
             ("home", _("Front page"), name == "home" and not app, True),
             ("offices:list", _("Offices"), app == "offices", True),
+            # Rule 1: any role at an office, municipality or county sees the partnership
+            # agreements there (a URL name only: users imports nothing of agreements).
+            ("agreements:list", _("Agreements"), app == "agreements", self.reaches_offices),
             ("reports:list", _("Reports"), app == "reports", True),
             (
                 "access:delegation-list",

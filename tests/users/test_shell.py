@@ -11,7 +11,13 @@ from users.selectors import Navigation, navigation
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = {reverse("home"), reverse("offices:list"), reverse("reports:list")}
+# Every demo role reaches an office's joint data, so every one is offered the agreements.
+EVERYONE = {
+    reverse("home"),
+    reverse("offices:list"),
+    reverse("agreements:list"),
+    reverse("reports:list"),
+}
 ACCESS_PAGES = {
     reverse("access:delegation-list"),
     reverse("access:role-list"),
