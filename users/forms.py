@@ -205,6 +205,14 @@ class SignInForm(AuthenticationForm):
     same whether the username exists or not.
     """
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Says what to do, and not which of the two was wrong.
+        "invalid_login": _(
+            "Check the username and the password, and try again. Upper and lower case count."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = _("Write your username.")

@@ -168,7 +168,8 @@
   };
 
   Combobox.prototype.open = function () {
-    if (this.options.length === 0) {
+    // Suggestions that arrive after the user has moved on stay closed.
+    if (this.options.length === 0 || document.activeElement !== this.input) {
       return;
     }
     this.listbox.hidden = false;

@@ -79,8 +79,10 @@ def test_wrong_password_stays_on_sign_in_page_without_saying_which_field(page, s
 
     expect(page).to_have_url(path_is("/logg-inn/"))
     expect(page.get_by_test_id("current-user")).to_have_count(0)
-    alert = page.get_by_role("alert")
+    # The error summary, focused after the failed submit (Aksel's ErrorSummary).
+    alert = page.locator("#error-summary li")
     expect(alert).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()
     wrong_password_message = alert.inner_text().strip()
     assert wrong_password_message
     # One message for the form, no error tied to either field.
@@ -97,7 +99,7 @@ def test_wrong_password_stays_on_sign_in_page_without_saying_which_field(page, s
     # An unknown username gets the very same answer, so the form tells nobody who has an account.
     sign_in("ingen.slik.bruker", "not-the-password")
     expect(page).to_have_url(path_is("/logg-inn/"))
-    expect(page.get_by_role("alert")).to_have_text(wrong_password_message)
+    expect(page.locator("#error-summary li")).to_have_text(wrong_password_message)
 
 
 # --- 2. Office list and office page ---------------------------------------------------------------
@@ -385,10 +387,11 @@ def test_a_delegation_opens_municipal_data_to_a_state_employee_until_revoked(pag
 
     as_user("radmann.trondheim")
     page.goto("/tilgang/delegeringer/ny/")
-    page.select_option("select[name=grantee]", "stat.lerkendal")
-    page.select_option("select[name=office]", "heimdal")
-    page.select_option("select[name=side]", "municipal")
-    page.select_option("select[name=level]", "view")
+    # Pickers take the username and the office code as typed; the line and level are radios.
+    page.fill("input[name=grantee]", "stat.lerkendal")
+    page.fill("input[name=office]", "heimdal")
+    page.check("input[name=side][value=municipal]")
+    page.check("input[name=level][value=view]")
     page.fill("input[name=basis]", "delegasjonsvedtak 2026-11")
     page.fill("input[name=valid_to]", "31.12.2026")
     with page.expect_navigation():
