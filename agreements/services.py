@@ -41,7 +41,7 @@ from agreements.models import (
     VersionStatus,
 )
 from navpartner.sidedata import Side
-from offices.models import Office
+from offices.models import Office, OfficeMunicipality
 from users.access import CHANGE, side_permissions
 from users.access.audit import audit_record
 from users.access.parties import Party, acts_for, parties_pending, required_parties
@@ -525,7 +525,7 @@ def operating_agreement_save(
     expected_version: int | None = None,
 ) -> OperatingAgreement:
     """Set the operating agreement and its cost key: ``shares`` are (side, municipality or
-    None, percent), the state once and each of the agreement's municipalities at most once,
+    None, percent), the state once and each municipality the offices serve at most once,
     summing to exactly 100."""
     offices = list(agreement.offices.all())
     _check_may_write(user, offices)
@@ -534,8 +534,15 @@ def operating_agreement_save(
     )
     if not created:
         _check_stale(operating, expected_version)
+    # The state and every municipality the offices serve: a host-municipality office's costs
+    # are shared among all of them (issue 9 §3), not only the host that signs.
+    served = OfficeMunicipality.objects.valid_on(timezone.localdate()).filter(office__in=offices)
     allowed = {(EmployerSide.STATE, None)} | {
-        (EmployerSide.MUNICIPAL, pk) for pk in agreement.municipalities.values_list("pk", flat=True)
+        (EmployerSide.MUNICIPAL, pk)
+        for pk in {
+            *agreement.municipalities.values_list("pk", flat=True),
+            *served.values_list("municipality", flat=True),
+        }
     }
     keys = [(side, getattr(municipality, "pk", municipality)) for side, municipality, _p in shares]
     if len(set(keys)) != len(keys) or not set(keys) <= allowed:

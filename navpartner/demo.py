@@ -89,6 +89,24 @@ USERS = [
         "1840",
         [("municipal_executive", "municipality", "1840")],
     ),
+    # The executives of Narvik and Bodø, the municipal parties of those offices' agreements
+    # (agreements/demo.py).
+    (
+        "radmann.narvik",
+        "Ragnhild",
+        "Eriksen",
+        "municipal",
+        "1806",
+        [("municipal_executive", "municipality", "1806")],
+    ),
+    (
+        "radmann.bodo",
+        "Roar",
+        "Hagen",
+        "municipal",
+        "1804",
+        [("municipal_executive", "municipality", "1804")],
+    ),
     (
         "leder.indre-salten",
         "Ingrid",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from agreements.demo import seed_agreements
 from navpartner import demo
 from navpartner.sidedata import Side
 from navpartner.sidedata_services import side_data_create
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                 )
         self.seed_office_staff(offices, counties, municipalities, password, start)
         self.seed_heimdal(offices, counties, municipalities, password, start)
+        seed_agreements()  # issue 9: agreements, meetings, cooperation agreements
         user_upsert(
             username="admin",
             first_name="Drift",
