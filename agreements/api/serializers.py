@@ -214,7 +214,7 @@ class SectionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AgreementSection
-        fields = ["topic", "title", "text"]
+        fields = ["id", "topic", "title", "text"]
         read_only_fields = fields
 
 
@@ -647,10 +647,21 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class VisibleSectionField(serializers.PrimaryKeyRelatedField):
+    """An agreement section the caller may see; any other id is as unknown as a missing one."""
+
+    def get_queryset(self):
+        from users.access import VIEW
+
+        request = self.context.get("request")
+        if request is None:
+            return AgreementSection.objects.none()
+        return AgreementSection.objects.visible_to(request.user, VIEW)
+
+
 class DecisionInputSerializer(serializers.Serializer):
     text = serializers.CharField()
-    section = serializers.PrimaryKeyRelatedField(
-        queryset=AgreementSection.objects.none(),
+    section = VisibleSectionField(
         required=False,
         allow_null=True,
         default=None,
@@ -660,16 +671,6 @@ class DecisionInputSerializer(serializers.Serializer):
         max_length=200, required=False, allow_blank=True, default=""
     )
     due = serializers.DateField(required=False, allow_null=True, default=None)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            from users.access import VIEW
-
-            self.fields["section"].queryset = AgreementSection.objects.visible_to(
-                request.user, VIEW
-            )
 
 
 class MeetingCreateSerializer(serializers.Serializer):

@@ -12,6 +12,8 @@ delegation (delegations open one side), so no read here is a delegated read to a
 from dataclasses import dataclass
 
 import django_filters
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -57,7 +59,7 @@ from agreements.models import (
 )
 from navpartner.api.sidedata import SideDataViewSet
 from navpartner.sidedata import Side
-from offices.models import Office
+from offices.models import Municipality, Office, OfficeMunicipality
 from users import access
 
 OPERATING_EXISTS = gettext_noop(
@@ -397,6 +399,20 @@ class OperatingAgreementFilter(django_filters.FilterSet):
         fields = ["agreement", "office"]
 
 
+def _cost_key_municipalities(agreement: PartnershipAgreement) -> dict[str, int]:
+    """Number → id of the municipalities a share may name: the agreement's municipal parties
+    and every municipality its offices serve (the service decides which it accepts)."""
+    served = OfficeMunicipality.objects.valid_on(timezone.localdate()).filter(
+        office__in=agreement.offices.all()
+    )
+    return dict(
+        Municipality.objects.filter(
+            Q(pk__in=agreement.municipalities.values("pk"))
+            | Q(pk__in=served.values("municipality"))
+        ).values_list("number", "pk")
+    )
+
+
 class OperatingAgreementViewSet(
     PolicyObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -425,7 +441,7 @@ class OperatingAgreementViewSet(
         agreement = agreement or data["agreement"]
         if not changing and OperatingAgreement.objects.filter(agreement=agreement).exists():
             raise ValidationError({"agreement": [_(OPERATING_EXISTS)]})
-        numbers = dict(agreement.municipalities.values_list("number", "pk"))
+        numbers = _cost_key_municipalities(agreement)
         shares = [
             (
                 share["side"],
