@@ -647,6 +647,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleSectionField(serializers.PrimaryKeyRelatedField):
     """An agreement section the caller may see; any other id is as unknown as a missing one."""
 
