@@ -282,6 +282,7 @@ def _version_page(
         "my_party": my_party,
         "writable": writable,
         "may_revise": writable and bool(binding) and not has_draft,
+        "other_draft": next((v for v in versions if v.is_draft and v.pk != version.pk), None),
         "latest_binding": binding[-1] if binding else None,
         "diff": version_diff(version.based_on, version) if version.based_on_id else None,
         "decision_form": decision_form or DecisionForm(initial={"content_hash": digest}),
