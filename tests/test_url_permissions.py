@@ -10,14 +10,21 @@ what anonymous and unauthorised callers get. For each route:
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from agreements.models import PartnershipAgreement
-from agreements.services import agreement_draft
+from agreements.models import (
+    CooperationAgreement,
+    Meeting,
+    OperatingAgreement,
+    PartnershipAgreement,
+)
+from agreements.services import agreement_draft, meeting_record, operating_agreement_save
+from navpartner.sidedata_services import side_data_create
 from offices.models import Office, OfficeNote
 from reports.models import ReportKind, ReportRequest
 from users.models import AuditEvent, RoleAssignment, User
@@ -72,9 +79,12 @@ def objects(demo_data):
             offices=[heimdal],
             valid_from=datetime.date(2090, 1, 1),
         ).agreement
+    first_version = agreement.versions.order_by("number").first()
     return {
         "agreement": agreement.pk,
-        "version": agreement.versions.order_by("number").first().number,
+        "version": first_version.number,
+        "version_id": first_version.pk,
+        **agreement_api_objects(people, heimdal, agreement),
         "code": "heimdal",
         "note": OfficeNote.objects.get(office=heimdal, side="state").pk,
         "report": report.pk,
@@ -82,6 +92,39 @@ def objects(demo_data):
         "role": RoleAssignment.objects.get(user=people["stat.heimdal"], office=heimdal).pk,
         "event": AuditEvent.objects.filter(office=heimdal).first().pk,
     }
+
+
+def agreement_api_objects(people, heimdal, agreement) -> dict:
+    """Heimdal's operating agreement, a cooperation agreement and a meeting: the demo's, or
+    made here through the services when the demo data has none."""
+    director = people["fylkesdirektor.trondelag"]
+    operating = OperatingAgreement.objects.filter(agreement=agreement).first()
+    if operating is None:
+        operating = operating_agreement_save(
+            user=director, agreement=agreement, shares=[("state", None, Decimal(100))]
+        )
+    cooperation = CooperationAgreement.objects.filter(office=heimdal).first()
+    if cooperation is None:
+        today = timezone.localdate()
+        cooperation = side_data_create(
+            user=director,
+            instance=CooperationAgreement(
+                office=heimdal,
+                partner="Trondheim kommune, helse og velferd",
+                partner_responsibility="-",
+                office_responsibility="-",
+                how_carried_out="-",
+                unclear_responsibility="-",
+                next_evaluation=today,
+                valid_from=today,
+            ),
+        )
+    meeting = Meeting.objects.filter(offices=heimdal).first()
+    if meeting is None:
+        meeting = meeting_record(
+            user=director, kind="dialogue", offices=[heimdal], held_on=timezone.localdate()
+        )
+    return {"operating": operating.pk, "cooperation": cooperation.pk, "meeting": meeting.pk}
 
 
 # route → (kwargs from the objects fixture, HTTP method, unauthorised user or None)
@@ -166,6 +209,42 @@ ROUTES = {
     "api:audit-event-list": (lambda o: {}, "get", None),
     "api:audit-event-detail": (lambda o: {"pk": o["event"]}, "get", "kommune.lerkendal"),
     "api:access-review": (lambda o: {}, "get", None),
+    # Agreements (issue 9): joint data of Heimdal, which Saltdal's executive does not reach.
+    "api:service-list": (lambda o: {}, "get", None),
+    "api:service-detail": (lambda o: {"code": "barnevern"}, "get", None),
+    "api:agreement-list": (lambda o: {}, "get", None),
+    "api:agreement-detail": (lambda o: {"pk": o["agreement"]}, "get", "radmann.saltdal"),
+    "api:agreement-new-version": (lambda o: {"pk": o["agreement"]}, "post", "radmann.saltdal"),
+    "api:agreement-version-list": (lambda o: {}, "get", None),
+    "api:agreement-version-detail": (lambda o: {"pk": o["version_id"]}, "get", "radmann.saltdal"),
+    "api:agreement-version-approve": (
+        lambda o: {"pk": o["version_id"]},
+        "post",
+        "fylkesdirektor.nordland",
+    ),
+    "api:agreement-version-reject": (
+        lambda o: {"pk": o["version_id"]},
+        "post",
+        "fylkesdirektor.nordland",
+    ),
+    "api:agreement-version-end": (lambda o: {"pk": o["version_id"]}, "post", "radmann.saltdal"),
+    "api:agreement-version-diff": (lambda o: {"pk": o["version_id"]}, "get", "radmann.saltdal"),
+    "api:operating-agreement-list": (lambda o: {}, "get", None),
+    "api:operating-agreement-detail": (
+        lambda o: {"pk": o["operating"]},
+        "put",
+        "radmann.saltdal",
+    ),
+    "api:cooperation-agreement-list": (lambda o: {}, "get", None),
+    "api:cooperation-agreement-detail": (
+        lambda o: {"pk": o["cooperation"]},
+        "delete",
+        "kommune.lerkendal",
+    ),
+    "api:meeting-list": (lambda o: {}, "get", None),
+    "api:meeting-detail": (lambda o: {"pk": o["meeting"]}, "get", "stat.indre-salten"),
+    # ?office= is required; an office whose joint data one does not see: 404 (test_api.py).
+    "api:compliance": (lambda o: {}, "get", None),
 }
 
 
