@@ -451,7 +451,7 @@ def _trondheim(people, offices, catalogue, today) -> None:
         kind=MeetingKind.DIALOGUE,
         offices=trondheim,
         held_on=today - datetime.timedelta(days=130),
-        title="Dialogmøte om målekortet",
+        title="Dialogmøte, andre kvartal",
         participants="Stabene i fylket og kommunen; NAV-lederne og teamkoordinatorene",
         agenda="1. Målekortet for andre kvartal\n2. Gode erfaringer fra Midtbyen",
         minutes="Kontorene deler hvordan de følger opp deltakerne i kvalifiseringsprogrammet.",

@@ -132,7 +132,9 @@ def test_create_checks_the_stored_row_and_rolls_back_on_refusal(world):
         user=world["state_staff"],
         instance=OfficeNote(office=world["own"], side=Side.STATE, title="mine"),
     )
-    event = AuditEvent.objects.get(action=AuditAction.DATA_CREATED, object_id=str(note.pk))
+    event = AuditEvent.objects.get(
+        action=AuditAction.DATA_CREATED, object_type="offices.officenote", object_id=str(note.pk)
+    )
     assert (event.office_id, event.side, event.details["writer_side"]) == (
         world["own"].pk,
         Side.STATE,

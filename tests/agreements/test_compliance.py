@@ -16,7 +16,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agreements.compliance import Severity, compliance_for_offices, office_compliance
 from agreements.content import content_hash
@@ -45,6 +45,14 @@ from users.models import EmployerSide
 from users.services import role_assignment_ensure, user_upsert
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_agreements")]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared in English, whatever the translations say."""
+    with translation.override("en"):
+        yield
+
 
 IN_ORDER: dict[str, str] = {}
 DEMO_FINDINGS = {
