@@ -522,7 +522,7 @@ class OperatingAgreementSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(serializers.DecimalField(max_digits=6, decimal_places=2))
     def get_total(self, operating) -> str:
         total = sum((share.percent for share in operating.shares.all()), Decimal(0))
         return f"{total:.2f}"

@@ -494,6 +494,11 @@ class CooperationAgreementFilter(django_filters.FilterSet):
         fields = ["office"]
 
 
+@extend_schema_view(
+    update=extend_schema(responses={200: CooperationAgreementSerializer, 403: NOT_ALLOWED}),
+    partial_update=extend_schema(responses={200: CooperationAgreementSerializer, 403: NOT_ALLOWED}),
+    destroy=extend_schema(responses={204: None, 403: NOT_ALLOWED}),
+)
 class CooperationAgreementViewSet(SideDataViewSet):
     """Cooperation agreements (samarbeidsavtaler) of an office with external partners: joint
     data of the office. Writing is for those who may change its joint data; a change names the

@@ -12,9 +12,10 @@ The schema is loaded from ``/api/schema/`` and every request is sent to
 ``navpartner.wsgi.application`` in-process (no server), signed in with a real token of the demo
 user ``radmann.fauske``. Each test seeds the demo data once and fuzzes its operations one
 subtest each, inside the test's database transaction. Every GET operation is covered, new ones
-included, and so is queueing a report; the token endpoint (anonymous, throttled) and the other
-writes are left out. The run is bounded and deterministic: few examples, derandomized (the
-same inputs on every run) and no example database, so that CI is not flaky.
+included, and so are queueing a report and every write of the agreements API (issue 9); the
+token endpoint (anonymous, throttled) and the other writes are left out. The run is bounded and
+deterministic: few examples, derandomized (the same inputs on every run) and no example
+database, so that CI is not flaky.
 
 Known bugs are switched off one operation/check at a time below, each with its reason: fix the
 bug, delete the line, and the check is back.
@@ -189,3 +190,92 @@ def test_known_objects(api_schema, auth, django_capture_on_commit_callbacks):
     download = check("GET /api/v1/reports/{id}/download/", path_parameters=report)
     assert download.status_code == 200
     assert download.content.startswith(b"%PDF")
+
+
+# The agreements API's writes (issue 9): fuzzed as the others' reads are, valid-looking and not.
+AGREEMENT_PATHS = (
+    "/api/v1/services/",
+    "/api/v1/agreements/",
+    "/api/v1/agreement-versions/",
+    "/api/v1/operating-agreements/",
+    "/api/v1/cooperation-agreements/",
+    "/api/v1/meetings/",
+)
+
+
+def agreement_writes(api_schema):
+    return [
+        operation
+        for operation in operations(api_schema)
+        if operation.method.upper() != "GET" and operation.path.startswith(AGREEMENT_PATHS)
+    ]
+
+
+def test_agreement_writes_conform_to_the_schema(api_schema, auth, subtests):
+    writes = agreement_writes(api_schema)
+    assert len(writes) >= 15
+
+    def test(case):
+        call_and_validate(case, auth)
+
+    for operation in writes:
+        fuzz(subtests, operation, GenerationMode.POSITIVE, test)
+
+
+def test_invalid_agreement_writes_are_never_a_server_error(api_schema, auth, subtests):
+    def test(case):
+        response = case.call(headers=auth)
+        case.validate_response(response, checks=[not_a_server_error], headers=auth)
+        assert response.status_code < 500, response.text
+
+    for operation in agreement_writes(api_schema):
+        if operation.label not in SERVER_ERROR_BUGS:
+            fuzz(subtests, operation, GenerationMode.NEGATIVE, test)
+
+
+def test_known_agreement_objects(api_schema, auth):
+    """The success answers of the agreements API on a real partnership: NAV Indre Salten's,
+    made here through the services (the signed-in user, radmann.fauske, is one of its
+    parties), its draft approved through the API."""
+    from offices.models import Office
+    from tests.agreements.api_helpers import indre_salten_world, remove_every_agreement
+    from users.models import User
+
+    remove_every_agreement()
+    people = {user.username: user for user in User.objects.all()}
+    offices = {office.code: office for office in Office.objects.all()}
+    world = indre_salten_world(people, offices)
+
+    def check(label, **data):
+        case = api_schema.find_operation_by_label(label).Case(**data)
+        response = call_and_validate(case, auth)
+        assert response.status_code < 300, (label, response.text)
+        return response
+
+    for path in AGREEMENT_PATHS:
+        assert check(f"GET {path}").json()["count"] >= 1, path
+    check("GET /api/v1/services/{code}/", path_parameters={"code": "barnevern"})
+    check("GET /api/v1/agreements/{id}/", path_parameters={"id": world["agreement"]})
+    check("GET /api/v1/agreements/", query={"office": "indre-salten", "county": "18"})
+    check("GET /api/v1/agreement-versions/", query={"status": "draft", "office": "indre-salten"})
+    draft = {"id": world["draft"]}
+    shown = check("GET /api/v1/agreement-versions/{id}/", path_parameters=draft).json()
+    check("GET /api/v1/agreement-versions/{id}/diff/", path_parameters=draft)
+    check("GET /api/v1/operating-agreements/{id}/", path_parameters={"id": world["operating"]})
+    check("GET /api/v1/cooperation-agreements/{id}/", path_parameters={"id": world["cooperation"]})
+    check("GET /api/v1/meetings/{id}/", path_parameters={"id": world["meeting"]})
+    check("GET /api/v1/meetings/", query={"office": "indre-salten", "held_after": "2020-01-01"})
+    check("GET /api/v1/compliance/", query={"office": "indre-salten"})
+    changed = check(
+        "PATCH /api/v1/agreement-versions/{id}/",
+        path_parameters=draft,
+        body={"version": shown["version"], "signatories": "Rådmann\nFylkesdirektør"},
+        media_type="application/json",
+    ).json()
+    approved = check(
+        "POST /api/v1/agreement-versions/{id}/approve/",
+        path_parameters=draft,
+        body={"content_hash": changed["content_hash"], "comment": "Godkjent"},
+        media_type="application/json",
+    ).json()
+    assert [party["side"] for party in approved["pending_parties"]] == ["state"]
