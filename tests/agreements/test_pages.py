@@ -8,7 +8,8 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from agreements.content import content_hash
 from agreements.models import (
@@ -343,10 +344,11 @@ def test_a_stale_edit_is_refused_naming_who_changed_it(client, people, indre_sal
     )
     response = client.post(version_url(indre_salten_draft, "agreements:version-edit"), seen)
     assert response.status_code == 400
-    expected = CHANGED_MEANWHILE_BY % {"name": people["fylkesdirektor.nordland"]}
-    html = text(response)
-    assert "error-summary" in html
-    assert str(people["fylkesdirektor.nordland"]) in html or expected in html
+    # The service's message, naming the director (Finn Johansen), in the error summary.
+    summary = text(response).split('id="error-summary"')[1].split("</ul>")[0]
+    with translation.override("nb"):
+        expected = _(CHANGED_MEANWHILE_BY) % {"name": "Finn Johansen"}
+    assert expected in summary.replace("&#x27;", "'")
     assert indre_salten_draft.sections.get(topic="goals").text == "Fylkesdirektørens tekst."
 
 
@@ -516,3 +518,17 @@ def test_the_panel_says_so_when_no_agreement_is_in_force(client, offices):
     html = text(client.get(reverse("offices:detail", kwargs={"code": "indre-salten"})))
     assert 'data-check="agreement_in_force"' in html
     assert 'data-severity="error"' in html
+
+
+def test_the_menu_offers_the_agreements_to_those_whose_role_reaches_an_office(client, demo_data):
+    from tests import factories
+    from users.models import Role, RoleAssignment
+
+    signed_in(client, "stat.indre-salten")
+    menu = {item.url for item in client.get(reverse("home")).context["shell"].menu}
+    assert reverse("agreements:list") in menu
+    admin = factories.UserFactory()
+    RoleAssignment.objects.create(user=admin, role=Role.NATIONAL_ADMIN)
+    client.force_login(admin)
+    menu = {item.url for item in client.get(reverse("home")).context["shell"].menu}
+    assert reverse("agreements:list") not in menu
