@@ -12,11 +12,18 @@ delegation (delegations open one side), so no read here is a delegated read to a
 from dataclasses import dataclass
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -158,6 +165,19 @@ class MunicipalServiceViewSet(
 # --- Partnership agreements -----------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number the database can hold (a float or a huge number is a 400,
+    not a database error)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class AgreementFilter(django_filters.FilterSet):
     office = django_filters.CharFilter(
         field_name="offices__code", distinct=True, max_length=50, help_text="An office's code"
@@ -227,7 +247,7 @@ class AgreementViewSet(
 
 
 class VersionFilter(django_filters.FilterSet):
-    agreement = django_filters.NumberFilter(field_name="agreement_id", min_value=1)
+    agreement = IdFilter(field_name="agreement_id")
     status = django_filters.ChoiceFilter(choices=VersionStatus.choices)
     office = django_filters.CharFilter(
         field_name="agreement__offices__code",
@@ -386,7 +406,7 @@ class AgreementVersionViewSet(
 
 
 class OperatingAgreementFilter(django_filters.FilterSet):
-    agreement = django_filters.NumberFilter(field_name="agreement_id", min_value=1)
+    agreement = IdFilter(field_name="agreement_id")
     office = django_filters.CharFilter(
         field_name="agreement__offices__code",
         distinct=True,

@@ -628,3 +628,11 @@ def test_list_query_counts_do_not_grow(people, offices, django_assert_max_num_qu
     for url, count in small.items():
         with django_assert_max_num_queries(count):
             client.get(url)
+
+
+@pytest.mark.parametrize("value", ["1.0696504874676722e+38", "99999999999999999999", "1.5", "x"])
+def test_an_id_filter_out_of_range_is_a_400(people, value):
+    client = api(people["radmann.fauske"])
+    for name in ("agreement-versions", "operating-agreements"):
+        answer = client.get(f"{V1}/{name}/", {"agreement": value})
+        assert set(errors(answer)) == {"agreement"}, name
