@@ -10,6 +10,8 @@ a reader who may not see the office's joint data gets nothing at all.
 from django import template
 
 from agreements import selectors
+from navpartner.sidedata import Side
+from users import access
 
 register = template.Library()
 
@@ -18,7 +20,11 @@ register = template.Library()
 def office_compliance(context, office):
     request = context.get("request")
     user = getattr(request, "user", None)
-    result = None
+    result, may_draft = None, False
     if user is not None and user.is_authenticated:
         result = selectors.compliance_visible(user=user, offices=[office]).get(office.pk)
-    return {"office": office, "compliance": result}
+        if result is not None and result.version is None:
+            # No agreement in force: offer the drafters the way to one.
+            permissions = access.side_permissions(user, offices=[office])
+            may_draft = permissions.allows(access.CHANGE, office, Side.JOINT)
+    return {"office": office, "compliance": result, "may_draft": may_draft}

@@ -518,6 +518,16 @@ def test_the_panel_says_so_when_no_agreement_is_in_force(client, offices):
     html = text(client.get(reverse("offices:detail", kwargs={"code": "indre-salten"})))
     assert 'data-check="agreement_in_force"' in html
     assert 'data-severity="error"' in html
+    # The leader drafts: the panel offers the form, with the office chosen.
+    link = f"{reverse('agreements:create')}?office=indre-salten"
+    assert link in html
+    form = client.get(link).context["form"]
+    assert [office.code for office in form.initial["offices"]] == ["indre-salten"]
+    assert re.search(r'value="\d+" checked', text(client.get(link)))
+    signed_in(client, "stat.indre-salten")
+    html = text(client.get(reverse("offices:detail", kwargs={"code": "indre-salten"})))
+    assert 'data-check="agreement_in_force"' in html
+    assert link not in html  # staff draft nothing
 
 
 def test_the_menu_offers_the_agreements_to_those_whose_role_reaches_an_office(client, demo_data):
