@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tests.servers import ROOT, Server, free_port, stop, wait_until_up
 
@@ -132,6 +133,13 @@ def test_anonymous_api_call_is_401(server):
         ("/api/v1/role-assignments/", "radmann.fauske"),
         ("/api/v1/audit-events/", None),
         ("/api/v1/access-review/?office=indre-salten", "NAV Indre Salten"),
+        ("/api/v1/services/?is_minimum=true", "kvalifiseringsprogrammet"),
+        ("/api/v1/agreements/?office=indre-salten", None),
+        ("/api/v1/agreement-versions/?status=draft", None),
+        ("/api/v1/operating-agreements/", None),
+        ("/api/v1/cooperation-agreements/", None),
+        ("/api/v1/meetings/?office=indre-salten", None),
+        ("/api/v1/compliance/?office=indre-salten", "NAV Indre Salten"),
     ],
 )
 def test_read_families(server, token, path, expected):
@@ -189,3 +197,80 @@ def test_sign_in_page_and_security_headers(server, token):
     api = server.call("GET", "/api/v1/offices/", token=token)
     assert api.headers["Cache-Control"] == NO_STORE
     assert "Content-Security-Policy" in api.headers
+
+
+def today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _indre_salten_draft(server, token) -> int:
+    """A draft of NAV Indre Salten's agreement: the one waiting, a revision of the one the
+    demo data holds, or a new agreement where there is none."""
+    listed = server.call("GET", "/api/v1/agreements/?office=indre-salten", token=token).json()
+    if not listed["results"]:
+        body = {"title": "Real server", "offices": ["indre-salten"], "valid_from": today()}
+        created = server.call("POST", "/api/v1/agreements/", token=token, data=body)
+        assert created.status == 201, created.body
+        return created.json()["versions"][0]["id"]
+    agreement = listed["results"][0]
+    drafts = [v["id"] for v in agreement["versions"] if v["status"] == "draft"]
+    if drafts:
+        return drafts[0]
+    made = server.call(
+        "POST", f"/api/v1/agreements/{agreement['id']}/new-version/", token=token, data={}
+    )
+    assert made.status == 201, made.body
+    return made.json()["id"]
+
+
+def test_agreement_is_changed_and_approved_by_both_parties(server, token):
+    """Issue 9's "done when", through the API of a real server: Fauske's executive and
+    Nordland's county director approve Indre Salten's draft, and it binds."""
+    version_id = _indre_salten_draft(server, token)
+    url = f"/api/v1/agreement-versions/{version_id}/"
+    shown = server.call("GET", url, token=token).json()
+    changed = server.call(
+        "PATCH",
+        url,
+        token=token,
+        data={"version": shown["version"], "sections": {"revision": "Revideres hvert år."}},
+    )
+    assert changed.status == 200, changed.body
+    digest = changed.json()["content_hash"]
+    director = server.token("fylkesdirektor.nordland", DEMO_PASSWORD)
+    for party in (token, director):
+        approved = server.call("POST", f"{url}approve/", token=party, data={"content_hash": digest})
+        assert approved.status == 200, approved.body
+    assert approved.json()["status"] == "approved"
+    assert approved.json()["pending_parties"] == []
+
+
+def test_meeting_and_cooperation_agreement_are_recorded(server, token):
+    meeting = server.call(
+        "POST",
+        "/api/v1/meetings/",
+        token=token,
+        data={
+            "kind": "cooperation",
+            "offices": ["indre-salten"],
+            "held_on": today(),
+            "decisions": [{"text": "Through a real server"}],
+        },
+    )
+    assert meeting.status == 201, meeting.body
+    cooperation = server.call(
+        "POST",
+        "/api/v1/cooperation-agreements/",
+        token=token,
+        data={
+            "office": "indre-salten",
+            "partner": "Through a real server",
+            "partner_responsibility": "-",
+            "office_responsibility": "-",
+            "how_carried_out": "-",
+            "unclear_responsibility": "-",
+            "next_evaluation": today(),
+            "valid_from": today(),
+        },
+    )
+    assert cooperation.status == 201, cooperation.body
