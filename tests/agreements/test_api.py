@@ -287,6 +287,9 @@ def test_compliance_of_an_office(people, world):
     for finding in body["findings"]:
         assert finding["title"] and finding["source"] and finding["message"]
         assert finding["severity"] in {"ok", "warning", "error"}
+    for code in ("no-such-office", "heimdal"):
+        hidden = api(people["radmann.fauske"]).get(f"{V1}/compliance/", {"office": code})
+        assert hidden.status_code == 404, code
     missing = api(people["radmann.fauske"]).get(f"{V1}/compliance/")
     assert missing.status_code == 400
     assert set(missing.json()["errors"]) == {"office"}
