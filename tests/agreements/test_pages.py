@@ -16,7 +16,6 @@ from agreements.models import (
     AgreementApproval,
     AgreementVersion,
     MunicipalService,
-    PartnershipAgreement,
     VersionKind,
     VersionStatus,
 )
@@ -34,15 +33,6 @@ pytestmark = pytest.mark.django_db
 PARTIES = ["fylkesdirektor.nordland", "radmann.fauske"]
 READERS = ["stat.indre-salten", "kommune.indre-salten", "radmann.saltdal"]
 OUTSIDERS = ["radmann.trondheim", "fylkesdirektor.trondelag"]
-
-
-@pytest.fixture(autouse=True)
-def _no_agreements_yet(demo_data):
-    """These tests set up the agreements they read: the demo's (agreements/demo.py) are taken
-    away first, inside the test's transaction, so that a draft for Indre Salten overlaps
-    nothing and the overview lists only what the test made."""
-    AgreementVersion.objects.update(based_on=None)  # versions point at their predecessors
-    PartnershipAgreement.objects.all().delete()
 
 
 def signed_in(client, username):

@@ -12,7 +12,6 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from agreements.content import content_hash
-from agreements.models import AgreementVersion, PartnershipAgreement
 from agreements.reports import AgreementVersionReport
 from agreements.services import agreement_version_approve, operating_agreement_save
 from reports.models import ReportKind, ReportRequest, ReportStatus
@@ -20,15 +19,6 @@ from reports.services import report_request_create
 from users.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_agreements_yet(demo_data):
-    """These tests set up the agreements they read: the demo's (agreements/demo.py) are taken
-    away first, inside the test's transaction, so that a draft for Indre Salten overlaps
-    nothing and the overview lists only what the test made."""
-    AgreementVersion.objects.update(based_on=None)  # versions point at their predecessors
-    PartnershipAgreement.objects.all().delete()
 
 
 def approve(version, username):
