@@ -352,7 +352,14 @@ def test_a_cost_key_not_summing_to_100_is_refused(people, world):
     assert set(errors(outsider)) == {"shares"}
     too_much = client.put(url, {"version": 1, "shares": [{"side": "state", "percent": "101"}]})
     assert set(errors(too_much)) == {"shares"}
-    assert client.get(url).json()["version"] == 1
+    no_version = client.put(url, {"shares": [{"side": "state", "percent": "100"}]})
+    assert set(errors(no_version)) == {"version"}
+    fine = {"version": 1, "shares": [{"side": "state", "percent": "100"}]}
+    assert client.put(url, fine).status_code == 200
+    stale = client.put(url, fine)  # version 1 again: someone (here, oneself) changed it since
+    assert set(errors(stale)) == {"version"}
+    assert people["fylkesdirektor.nordland"].get_full_name() in errors(stale)["version"][0]
+    assert client.get(url).json()["version"] == 2
 
 
 def test_a_stale_edit_is_refused_naming_who_changed_it(people, world):
@@ -368,6 +375,9 @@ def test_a_stale_edit_is_refused_naming_who_changed_it(people, world):
     assert AgreementVersion.objects.get(pk=world["draft"]).signatories == "A"
     no_version = api(people["radmann.fauske"]).patch(url, {"signatories": "C"})
     assert set(errors(no_version)) == {"version"}
+    # What the service decides is not the client's to send: named, not silently dropped.
+    status = api(people["radmann.fauske"]).patch(url, {"version": opened + 1, "status": "approved"})
+    assert set(errors(status)) == {"status"}
 
 
 def test_approving_content_that_changed_is_refused(people, world):
