@@ -6,10 +6,14 @@ request or download its file.
 """
 
 import uuid
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from navpartner.querysets import OwnedBy, VisibleToQuerySet
 
@@ -24,6 +28,27 @@ class ReportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+# A download is named for what it is and what it is about, in the report's language:
+# "faktaark-nav-heimdal-2026-12-04.pdf". Kinds whose subject names the document itself (an
+# agreement's title, "Partnerskapsavtale NAV Indre Salten, versjon 2") need no prefix.
+FILE_NAME_PREFIXES = {
+    ReportKind.OFFICE_FACT_SHEET: pgettext_lazy("file name of a report", "fact-sheet"),
+}
+# ASCII file names spell the Norwegian letters the way Norwegian addresses do (Bodø → bodo,
+# Ålesund → aalesund, Bærum → baerum); Sami letters without a decomposition lose their stroke.
+# Accents (á, č, š, ž) go in slugify's own normalisation.
+NORWEGIAN_LETTERS = str.maketrans(
+    {"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O", "Å": "Aa"}
+    | {"đ": "d", "Đ": "D", "ŋ": "n", "Ŋ": "N", "ŧ": "t", "Ŧ": "T"}
+)
+
+
+def file_name_slug(text: str, *, ascii_only: bool = True) -> str:
+    if ascii_only:
+        return slugify(str(text).translate(NORWEGIAN_LETTERS))
+    return slugify(str(text), allow_unicode=True)
 
 
 def report_file_path(instance: "ReportRequest", filename: str) -> str:
@@ -78,7 +103,24 @@ class ReportRequest(models.Model):
             return (self.finished_at - self.started_at).total_seconds()
         return None
 
+    def download_name(self, *, ascii_only: bool = True) -> str:
+        """The file name, in the report's language, dated the day it was asked for (Oslo)."""
+        with translation.override(self.language):
+            prefix = FILE_NAME_PREFIXES.get(self.kind, "")
+            subject = self.subject or ("" if prefix else self.get_kind_display())
+            parts = [file_name_slug(part, ascii_only=ascii_only) for part in (prefix, subject)]
+        day = timezone.localdate(self.requested_at) if self.requested_at else timezone.localdate()
+        stem = "-".join(part for part in parts if part) or "report"
+        return f"{stem}-{day:%Y-%m-%d}.pdf"
+
     @property
     def filename(self) -> str:
-        code = self.parameters.get("office") or self.parameters.get("version") or "report"
-        return f"{self.kind.replace('_', '-')}-{code}-{self.requested_at:%Y-%m-%d}.pdf"
+        """ASCII only: "faktaark-nav-bodo-2026-12-04.pdf"."""
+        return self.download_name()
+
+    @property
+    def content_disposition(self) -> str:
+        """An attachment with the ASCII name for every client and, for those that read RFC 6266's
+        ``filename*``, the name with its Norwegian letters ("faktaark-nav-bodø-…")."""
+        full = quote(self.download_name(ascii_only=False), safe="")
+        return f"attachment; filename=\"{self.filename}\"; filename*=UTF-8''{full}"

@@ -68,10 +68,10 @@ def test_the_pdf_is_asked_for_on_the_page_and_holds_the_agreement(
     assert "Partnerskapsavtale NAV Indre Salten" in report.subject
     data, text = pdf_text(report)
     assert data.startswith(b"%PDF-")
-    # PDF/A-2b (agreements are archived): the base's XMP metadata and output intent.
+    # PDF/A-2a (agreements are archived): the base's XMP metadata and output intent.
     root = PdfReader(io.BytesIO(data)).trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data()
-    assert b'pdfaid:part="2"' in xmp and b'pdfaid:conformance="B"' in xmp
+    assert b'pdfaid:part="2"' in xmp and b'pdfaid:conformance="A"' in xmp
     assert "/OutputIntents" in root
     assert "Partnerskapsavtale NAV Indre Salten" in text
     assert "NAV Indre Salten" in text

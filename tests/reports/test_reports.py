@@ -82,11 +82,11 @@ def test_fact_sheet_content(requester, django_capture_on_commit_callbacks):
         assert name in text
     assert "Vertskommune" in text
     assert "Side 1 av 1" in text  # the page counter in the footer
-    # PDF/A-2b: the XMP metadata declares part 2, conformance B; an output intent is present.
+    # PDF/A-2a: the XMP metadata declares part 2, conformance A; an output intent is present.
     root = reader.trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data()
     assert b'pdfaid:part="2"' in xmp
-    assert b'pdfaid:conformance="B"' in xmp
+    assert b'pdfaid:conformance="A"' in xmp
     assert "/OutputIntents" in root
     assert root["/Lang"] == "nb"
 
