@@ -99,6 +99,8 @@ def report_file_response(report) -> FileResponse:
         content_type="application/pdf",
     )
     response["Cache-Control"] = "private, no-store"
+    # Both the ASCII name and RFC 6266's filename* with the Norwegian letters.
+    response["Content-Disposition"] = report.content_disposition
     return response
 
 
