@@ -12,19 +12,19 @@ from users.sign_in import LOCKOUT_SHOWN, too_many_failures_message
 
 
 def required(message) -> dict:
-    """Field-specific messages that say what to do, instead of Django's "This field is
-    required." and "Select a valid choice."."""
+    """A field's own "what to do" instead of Django's "This field is required."."""
     return {"required": message}
 
 
 def picker_errors(required_message, invalid_message) -> dict:
+    """A picker's messages: nothing chosen, and nothing found for what was typed."""
     return {"required": required_message, "invalid_choice": invalid_message}
 
 
 # Said for an unknown value and for one outside the user's choices alike (navpartner/forms.py).
 PERSON_NOT_FOUND = _(
-    "We found no one you can choose with the username “%(value)s”. Type part of the name and "
-    "choose from the list, or type the username."
+    "We found no one you can choose matching “%(value)s”. Type part of the name and choose "
+    "from the list, or type the username."
 )
 OFFICE_NOT_FOUND = _(
     "We found no office you can choose named “%(value)s”. Type part of the name and choose from "
@@ -54,6 +54,7 @@ class DelegationForm(forms.Form):
         kind=OFFICE,
         label=_("Office"),
         queryset=Office.objects.none(),
+        help_text=_("Type part of the office's name, and choose the office."),
         error_messages=picker_errors(_("Choose the office."), OFFICE_NOT_FOUND),
     )
     side = forms.ChoiceField(
@@ -144,12 +145,14 @@ class RoleAssignmentForm(forms.Form):
         kind=OFFICE,
         label=_("Office"),
         queryset=Office.objects.none(),
+        help_text=_("Type part of the office's name, and choose the office."),
         error_messages=picker_errors(_("Choose the office."), OFFICE_NOT_FOUND),
     )
     municipality = PickerField(
         kind=MUNICIPALITY,
         label=_("Municipality"),
         queryset=Municipality.objects.none(),
+        help_text=_("Type part of the name or the number, and choose."),
         error_messages=picker_errors(_("Choose the municipality."), MUNICIPALITY_NOT_FOUND),
     )
     county = forms.ModelChoiceField(
