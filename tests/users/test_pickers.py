@@ -254,3 +254,45 @@ def test_a_new_user_is_found_at_once(director):
         employer_county=County.objects.get(number="50"),
     )
     assert values(search(director, PEOPLE_URL, "delegation", "nyberg")) == ["ny.ansatt"]
+
+
+AUTHORITIES = [
+    "leder.heimdal",
+    "fylkesdirektor.trondelag",
+    "fylkesdirektor.nordland",
+    "radmann.trondheim",
+    "radmann.fauske",
+    "radmann.saltdal",
+]
+KIND_URLS = {"person": PEOPLE_URL, "office": OFFICES_URL, "municipality": MUNICIPALITIES_URL}
+
+
+@pytest.mark.parametrize("username", AUTHORITIES)
+def test_each_picker_finds_exactly_what_its_form_accepts(client, demo_data, username):
+    """For every picker a demo authority is given, what the search finds is within the form
+    field's queryset, and — where there are no more than a page of choices — all of it."""
+    from navpartner.forms import KINDS
+    from users.selectors import role_assignment_choices
+
+    proposer = user(username)
+    client.force_login(proposer)
+    purposes = [f"role:{role}" for role in role_assignment_choices(user=proposer).roles]
+    purposes.append("delegation")
+    checked = 0
+    for purpose in purposes:
+        for kind in KINDS.values():
+            choices = picker_choices(user=proposer, kind=kind, purpose=purpose)
+            url = KIND_URLS[kind.name]
+            if choices is None:
+                assert client.get(url, {"for": purpose}).status_code == 404, (purpose, kind)
+                continue
+            offered = {str(getattr(obj, kind.key)) for obj in choices}
+            found = set()
+            for letter in ("a", "e", "i", "o", "u", "ø", ".", "1", "3", "5"):
+                answer = search(client, url, purpose, letter)
+                assert set(values(answer)) <= offered, (purpose, kind.name, letter)
+                found |= set(values(answer))
+            if len(offered) <= SEARCH_RESULTS:
+                assert found == offered, (purpose, kind.name)
+            checked += 1
+    assert checked
