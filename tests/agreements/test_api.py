@@ -649,3 +649,27 @@ def test_an_id_filter_out_of_range_is_a_400(people, value):
     for name in ("agreement-versions", "operating-agreements"):
         answer = client.get(f"{V1}/{name}/", {"agreement": value})
         assert set(errors(answer)) == {"agreement"}, name
+
+
+def test_lists_filter_by_office_county_municipality_and_status(people, offices, world):
+    client = api(people["fylkesdirektor.nordland"])
+    bodo = draft(people, offices, office="bodo", title="Bodø")
+
+    def ids(name, **query):
+        answer = client.get(f"{V1}/{name}/", query)
+        assert answer.status_code == 200, answer.json()
+        return sorted(row["id"] for row in answer.json()["results"])
+
+    assert ids("agreements") == sorted([world["agreement"], bodo.agreement_id])
+    assert ids("agreements", office="indre-salten") == [world["agreement"]]
+    assert ids("agreements", municipality="1804") == [bodo.agreement_id]
+    assert ids("agreements", county="50") == []
+    assert ids("agreement-versions", status="draft") == sorted([world["draft"], bodo.pk])
+    assert ids("agreement-versions", agreement=world["agreement"], status="approved") == [
+        world["binding"]
+    ]
+    assert ids("operating-agreements", office="bodo") == []
+    assert ids("cooperation-agreements", office="indre-salten") == [world["cooperation"]]
+    assert ids("meetings", held_before="2000-01-01") == []
+    bad = client.get(f"{V1}/meetings/", {"held_after": "not a date", "kind": "party"})
+    assert set(errors(bad)) == {"held_after", "kind"}

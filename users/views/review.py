@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from navpartner.forms import MUNICIPALITY
 from navpartner.templatetags.dates import until_text
 from offices.filters import OfficeFilter
 from offices.models import County, Municipality
 from offices.selectors import current_memberships
+from users.pickers import picker_source, review_municipalities
 from users.access.review import (
     LINE_SIDES,
     SideAccess,
@@ -43,9 +45,8 @@ def access_overview_view(request):
     # Offer only the counties and municipalities of the offices in reach; any other is invalid.
     reach = reviewable_offices(request.user)
     form.fields["county"].queryset = County.objects.filter(offices__in=reach).distinct()
-    form.fields["municipality"].queryset = Municipality.objects.valid_on().filter(
-        pk__in=current_memberships().filter(office__in=reach).values("municipality")
-    )
+    form.fields["municipality"].queryset = review_municipalities(request.user)
+    form.fields["municipality"].source = picker_source(MUNICIPALITY, "review")
     if not form.is_valid():
         # An unknown county or municipality: say which field, show no misleading list.
         return render(
