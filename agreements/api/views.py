@@ -12,16 +12,13 @@ delegation (delegations open one side), so no read here is a delegated read to a
 from dataclasses import dataclass
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
@@ -32,6 +29,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agreements import selectors, services
+from agreements.api.filters import (
+    AgreementFilter,
+    CooperationAgreementFilter,
+    MeetingFilter,
+    OperatingAgreementFilter,
+    VersionFilter,
+)
 from agreements.api.serializers import (
     AgreementCreateSerializer,
     AgreementSerializer,
@@ -58,11 +62,9 @@ from agreements.models import (
     AgreementVersion,
     CooperationAgreement,
     Meeting,
-    MeetingKind,
     MunicipalService,
     OperatingAgreement,
     PartnershipAgreement,
-    VersionStatus,
 )
 from navpartner.api.sidedata import SideDataViewSet
 from navpartner.sidedata import Side
@@ -165,38 +167,6 @@ class MunicipalServiceViewSet(
 # --- Partnership agreements -----------------------------------------------------------------------
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.NumberFilter):
-    """A record's id: a whole number the database can hold (a float or a huge number is a 400,
-    not a database error)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**31 - 1)
-        super().__init__(*args, **kwargs)
-
-
-class AgreementFilter(django_filters.FilterSet):
-    office = django_filters.CharFilter(
-        field_name="offices__code", distinct=True, max_length=50, help_text="An office's code"
-    )
-    county = django_filters.CharFilter(
-        field_name="county__number", max_length=2, help_text="A county's number"
-    )
-    municipality = django_filters.CharFilter(
-        field_name="municipalities__number",
-        distinct=True,
-        max_length=4,
-        help_text="A municipal party's number",
-    )
-
-    class Meta:
-        model = PartnershipAgreement
-        fields = ["office", "county", "municipality"]
-
-
 class AgreementViewSet(
     PolicyObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -244,21 +214,6 @@ class AgreementViewSet(
         )
         body = VersionDetailSerializer(version, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
-
-
-class VersionFilter(django_filters.FilterSet):
-    agreement = IdFilter(field_name="agreement_id")
-    status = django_filters.ChoiceFilter(choices=VersionStatus.choices)
-    office = django_filters.CharFilter(
-        field_name="agreement__offices__code",
-        distinct=True,
-        max_length=50,
-        help_text="An office's code",
-    )
-
-    class Meta:
-        model = AgreementVersion
-        fields = ["agreement", "status", "office"]
 
 
 @extend_schema_view(
@@ -405,20 +360,6 @@ class AgreementVersionViewSet(
 # --- Operating agreements -------------------------------------------------------------------------
 
 
-class OperatingAgreementFilter(django_filters.FilterSet):
-    agreement = IdFilter(field_name="agreement_id")
-    office = django_filters.CharFilter(
-        field_name="agreement__offices__code",
-        distinct=True,
-        max_length=50,
-        help_text="An office's code",
-    )
-
-    class Meta:
-        model = OperatingAgreement
-        fields = ["agreement", "office"]
-
-
 def _cost_key_municipalities(agreement: PartnershipAgreement) -> dict[str, int]:
     """Number → id of the municipalities a share may name: the agreement's municipal parties
     and every municipality its offices serve (the service decides which it accepts)."""
@@ -504,16 +445,6 @@ class OperatingAgreementViewSet(
 # --- Cooperation agreements -----------------------------------------------------------------------
 
 
-class CooperationAgreementFilter(django_filters.FilterSet):
-    office = django_filters.CharFilter(
-        field_name="office__code", max_length=50, help_text="An office's code"
-    )
-
-    class Meta:
-        model = CooperationAgreement
-        fields = ["office"]
-
-
 @extend_schema_view(
     update=extend_schema(responses={200: CooperationAgreementSerializer, 403: NOT_ALLOWED}),
     partial_update=extend_schema(responses={200: CooperationAgreementSerializer, 403: NOT_ALLOWED}),
@@ -535,23 +466,6 @@ class CooperationAgreementViewSet(SideDataViewSet):
 
 
 # --- Meetings -------------------------------------------------------------------------------------
-
-
-class MeetingFilter(django_filters.FilterSet):
-    office = django_filters.CharFilter(
-        field_name="offices__code", distinct=True, max_length=50, help_text="An office's code"
-    )
-    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices)
-    held_after = django_filters.DateFilter(
-        field_name="held_on", lookup_expr="gte", help_text="Held on or after this date"
-    )
-    held_before = django_filters.DateFilter(
-        field_name="held_on", lookup_expr="lte", help_text="Held on or before this date"
-    )
-
-    class Meta:
-        model = Meeting
-        fields = ["office", "kind", "held_after", "held_before"]
 
 
 class MeetingViewSet(
