@@ -1,9 +1,9 @@
 """What each picker offers one user, for the forms and for the search endpoint alike.
 
 A picker is named by its kind (person, office, municipality) and its purpose (``delegation``,
-``role:<role>``, ``filter``). The form's field and the search endpoint both take their queryset
-from ``picker_choices``, and that from the access policy's selectors, so a person finds in a
-picker exactly what the form then accepts.
+``role:<role>``, ``filter``, ``review``). The form's field and the search endpoint both take
+their queryset from ``picker_choices``, and that from the access policy's selectors, so a person
+finds in a picker exactly what the form then accepts.
 """
 
 from django.db.models import QuerySet
@@ -13,7 +13,9 @@ from django.utils.http import urlencode
 from navpartner.forms import KINDS, MUNICIPALITY, OFFICE, PERSON, PickerKind
 from navpartner.sidedata import Side
 from offices.models import Municipality, Office
+from offices.selectors import current_memberships
 from users import access
+from users.access.review import reviewable_offices
 from users.selectors import delegation_grantees, role_assignment_choices
 
 URL_KINDS = {"personer": PERSON, "kontorer": OFFICE, "kommuner": MUNICIPALITY}
@@ -45,6 +47,10 @@ def picker_choices(*, user, kind: PickerKind, purpose: str) -> QuerySet | None:
             MUNICIPALITY: choices.municipalities,
         }[kind]
         return None if queryset.query.is_empty() else queryset
+    if purpose == "review":
+        if kind is not MUNICIPALITY or not reviewable_offices(user).exists():
+            return None
+        return review_municipalities(user)
     if purpose == "filter":
         # Reference data: every signed-in user may filter by any office or municipality.
         if kind is OFFICE:
@@ -52,6 +58,15 @@ def picker_choices(*, user, kind: PickerKind, purpose: str) -> QuerySet | None:
         if kind is MUNICIPALITY:
             return Municipality.objects.valid_on().visible_to(user)
     return None
+
+
+def review_municipalities(user) -> QuerySet:
+    """The municipalities the access overview may be narrowed to: those the reviewed offices
+    serve today (the overview's filter and its picker)."""
+    reach = reviewable_offices(user)
+    return Municipality.objects.valid_on().filter(
+        pk__in=current_memberships().filter(office__in=reach).values("municipality")
+    )
 
 
 def delegable_sides(user) -> list[str]:

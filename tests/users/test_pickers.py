@@ -296,3 +296,17 @@ def test_each_picker_finds_exactly_what_its_form_accepts(client, demo_data, user
                 assert found == offered, (purpose, kind.name)
             checked += 1
     assert checked
+
+
+def test_the_access_reviews_municipality_picker_finds_the_reviewed_offices_municipalities(
+    client, demo_data
+):
+    client.force_login(user("fylkesdirektor.nordland"))
+    body = client.get(reverse("access:review-overview")).content.decode()
+    assert f'data-source="{MUNICIPALITIES_URL}?for=review"' in body
+    assert values(search(client, MUNICIPALITIES_URL, "review", "salt")) == ["1840"]
+    assert values(search(client, MUNICIPALITIES_URL, "review", "trondh")) == []  # not theirs
+    response = client.get(reverse("access:review-overview"), {"municipality": "Trondheim"})
+    assert response.status_code == 400
+    client.force_login(user("stat.heimdal"))  # reviews nothing: no such picker
+    assert client.get(MUNICIPALITIES_URL, {"for": "review", "q": "a"}).status_code == 404

@@ -17,9 +17,7 @@ from django.utils.translation import gettext_noop
 from navpartner.forms import MUNICIPALITY
 from navpartner.templatetags.dates import until_text
 from offices.filters import OfficeFilter
-from offices.models import County, Municipality
-from offices.selectors import current_memberships
-from users.pickers import picker_source, review_municipalities
+from offices.models import County
 from users.access.review import (
     LINE_SIDES,
     SideAccess,
@@ -27,6 +25,7 @@ from users.access.review import (
     access_review,
     reviewable_offices,
 )
+from users.pickers import picker_source, review_municipalities
 
 # The CSV is made for Excel with Norwegian settings, where the list separator is ";" (the comma
 # is the decimal mark), and Excel takes a file without a byte order mark for the local 8-bit
