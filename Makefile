@@ -27,7 +27,9 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 ## run: create the environment, migrate, load demo data and serve on http://$(HOST):$(PORT)
-run: seed
+##      (make run HOST=0.0.0.0 PORT=8080; the seed's summary names that address)
+run: migrate
+	$(PY) manage.py seed_demo --serve-url=http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: install the dev tools and run the whole suite

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from navpartner.pdf import render_pdf
+from navpartner.sidedata import Side
 from offices.selectors import office_detail, office_note_list
 from reports.models import ReportKind
 from users.access import offices_reviewable, record_delegated_reads
@@ -51,9 +52,10 @@ def office_people(*, user, office) -> dict:
             .values_list("user__employer_side")
             .annotate(people=Count("user", distinct=True))
         )
+    # Named like the lines of the data ("Statlig linje"), which is what employment decides.
     staff = [
-        {"side": side, "label": label, "count": counts.get(side, 0)}
-        for side, label in EmployerSide.choices
+        {"side": side, "label": Side(side).label, "count": counts.get(side, 0)}
+        for side in EmployerSide.values
     ]
     return {
         "leaders": leaders,

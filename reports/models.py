@@ -36,6 +36,7 @@ class ReportStatus(models.TextChoices):
 FILE_NAME_PREFIXES = {
     ReportKind.OFFICE_FACT_SHEET: pgettext_lazy("file name of a report", "fact-sheet"),
 }
+FILE_NAME_MAX_STEM = 120
 # ASCII file names spell the Norwegian letters the way Norwegian addresses do (Bodø → bodo,
 # Ålesund → aalesund, Bærum → baerum); Sami letters without a decomposition lose their stroke.
 # Accents (á, č, š, ž) go in slugify's own normalisation.
@@ -110,7 +111,8 @@ class ReportRequest(models.Model):
             subject = self.subject or ("" if prefix else self.get_kind_display())
             parts = [file_name_slug(part, ascii_only=ascii_only) for part in (prefix, subject)]
         day = timezone.localdate(self.requested_at) if self.requested_at else timezone.localdate()
-        stem = "-".join(part for part in parts if part) or "report"
+        # Short enough for every file system and mail client, whatever the subject's length.
+        stem = "-".join(part for part in parts if part)[:FILE_NAME_MAX_STEM].strip("-") or "report"
         return f"{stem}-{day:%Y-%m-%d}.pdf"
 
     @property

@@ -29,6 +29,13 @@ REFUSED_IN_PRODUCTION = gettext_noop(
 class Command(BaseCommand):
     help = "Load the demo offices and users (idempotent). Passwords come from DEMO_PASSWORD."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--serve-url",
+            default="",
+            help="Where the app will be served, for the summary (make run passes HOST and PORT).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
         if settings.NAVPARTNER_ENV == "production":
@@ -81,7 +88,7 @@ class Command(BaseCommand):
             password=password,
             is_superuser=True,
         )
-        self.stdout.write(self.style.SUCCESS(self.summary(password)))
+        self.stdout.write(self.style.SUCCESS(self.summary(password, options["serve_url"])))
 
     def seed_office_staff(self, offices, counties, municipalities, password, start) -> None:
         """A state- and a municipal-employed member of staff at every demo office."""
@@ -161,13 +168,21 @@ class Command(BaseCommand):
                 )
 
     @staticmethod
-    def summary(password: str) -> str:
-        usernames = [row[0] for row in demo.USERS] + ["admin"]
-        others = User.objects.exclude(username__in=usernames).count()
+    def summary(password: str, serve_url: str = "") -> str:
+        """What was loaded, counted in the database, and how to sign in."""
+        named = [row[0] for row in demo.USERS] + ["admin"]
+        users = User.objects.count()
+        others = User.objects.exclude(username__in=named).count()
+        where = (
+            f"Sign in at {serve_url}"
+            if serve_url
+            else "Serve it with 'make run' (http://127.0.0.1:8000/, or HOST=… PORT=…) and sign in"
+        )
         return (
-            f"Demo data ready: {len(demo.OFFICES)} offices, {len(usernames)} users.\n"
-            f"Sign in at http://127.0.0.1:8000/ as one of: {', '.join(usernames)}\n"
-            f"(and {others} more: office staff stat.<office> / kommune.<office>, stat2-4.heimdal)\n"
+            f"Demo data ready: {Office.objects.count()} offices, {users} users.\n"
+            f"{where} as one of: {', '.join(named)}\n"
+            f"or one of the {others} others: office staff stat.<office> / kommune.<office>, "
+            "stat2.heimdal … stat4.heimdal.\n"
             # Only ever on a developer's machine: the command refuses to run in production.
             f"Password for all of them: {password}"
         )
