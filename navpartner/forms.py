@@ -49,9 +49,7 @@ class PickerKind:
             employer = obj.employer
             side = obj.get_employer_side_display()
             return f"{side}, {employer.name}" if employer is not None else str(side)
-        if self.name == "office":
-            return obj.county.name
-        return obj.county.name
+        return obj.county.name  # offices and municipalities alike
 
     def related(self) -> tuple[str, ...]:
         if self.name == "person":
