@@ -10,6 +10,7 @@ import io
 import re
 import shutil
 import subprocess
+from xml.etree import ElementTree
 
 import pytest
 from django.utils import translation
@@ -123,6 +124,9 @@ def test_pdf_a_2a_and_pdf_ua_1_with_the_reports_language(demo_data, kind):
         # PDF/A-2 needs every schema it does not know described in the file.
         assert b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in xmp
         assert xmp.count(b"<rdf:RDF") == 1
+        # Still one well-formed XMP packet after the finisher's addition.
+        start, end = xmp.index(b"<x:xmpmeta"), xmp.index(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
+        ElementTree.fromstring(xmp[start:end])  # noqa: S314 (our own file)
 
 
 def test_norwegian_and_sami_letters_need_no_other_font(demo_data, poppler, tmp_path):
