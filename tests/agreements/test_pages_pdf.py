@@ -118,3 +118,28 @@ def test_the_content_is_read_with_the_requesters_visibility(binding):
     outsider = User.objects.get(username="radmann.trondheim")
     with pytest.raises(ReportContentUnavailable):
         AgreementVersionReport().context(user=outsider, parameters={"version": binding.pk})
+
+
+def test_the_pdf_is_asked_for_through_the_reports_api(binding, django_capture_on_commit_callbacks):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username="fylkesdirektor.nordland"))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            "/api/v1/reports/",
+            {"kind": "agreement_version", "parameters": {"version": binding.pk}},
+            format="json",
+        )
+    assert answer.status_code == 202, answer.content
+    report = ReportRequest.objects.get(pk=answer.json()["id"])
+    assert report.status == ReportStatus.DONE, report.error
+    # An outsider names the same version: 400 on the parameter, as for a missing one.
+    client.force_authenticate(User.objects.get(username="radmann.trondheim"))
+    refused = client.post(
+        "/api/v1/reports/",
+        {"kind": "agreement_version", "parameters": {"version": binding.pk}},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "parameters.version" in refused.json()["errors"]
