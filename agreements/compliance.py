@@ -275,7 +275,7 @@ def compliance_for_offices(offices, *, on: datetime.date | None = None) -> dict:
                     "cost_key",
                     Severity.ERROR,
                     _("The cost key sums to %(sum)s %%, not 100 %%. Correct the shares.")
-                    % {"sum": f"{Decimal(total):g}"},
+                    % {"sum": f"{Decimal(total).normalize():f}"},
                     vid,
                 )
             )

@@ -549,7 +549,7 @@ def operating_agreement_save(
         raise ValidationError({"shares": [_(SHARE_PARTY)]})
     total = sum((Decimal(percent) for _s, _m, percent in shares), Decimal(0))
     if total != Decimal(100):
-        raise ValidationError({"shares": [_(SHARES_SUM) % {"sum": f"{total:g}"}]})
+        raise ValidationError({"shares": [_(SHARES_SUM) % {"sum": f"{total.normalize():f}"}]})
     operating.rent_nok_per_year = rent_nok_per_year
     operating.annual_settlement = annual_settlement.strip()
     operating.revision_due = revision_due

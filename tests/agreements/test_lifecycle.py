@@ -6,8 +6,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from agreements.content import content_hash, version_diff
+from agreements.content import AGREED_FIELDS, content_hash, version_diff
 from agreements.models import (
     AgreementApproval,
     AgreementVersion,
@@ -18,6 +19,9 @@ from agreements.models import (
     VersionStatus,
 )
 from agreements.services import (
+    DRAFT_EXISTS,
+    NOT_A_DRAFT,
+    NOT_A_PARTY,
     agreement_draft,
     agreement_version_approve,
     agreement_version_end,
@@ -37,6 +41,13 @@ def approve(version, user):
 
 def messages(error: ValidationError) -> str:
     return " ".join(str(m) for ms in error.message_dict.values() for m in ms)
+
+
+def applied(segments, *, side: str) -> str:
+    """The text on one side of a word diff: ``old`` keeps equal and deleted words, ``new``
+    equal and inserted ones."""
+    dropped = "insert" if side == "old" else "delete"
+    return " ".join(text for op, text in segments if op != dropped)
 
 
 @pytest.mark.parametrize(
@@ -113,7 +124,7 @@ def test_only_the_parties_approve(people, indre_salten_draft, wrong):
     """Saltdal is served by the office but Fauske is its host: the host's executive decides."""
     with pytest.raises(ValidationError) as refused:
         approve(indre_salten_draft, people[wrong])
-    assert "parties" in messages(refused.value)
+    assert messages(refused.value) == _(NOT_A_PARTY)
     assert not AgreementApproval.objects.filter(version=indre_salten_draft).exists()
 
 
@@ -195,7 +206,7 @@ def test_a_binding_version_is_never_edited(people, indre_salten_draft):
             expected_version=version.version,
             changes={"signatories": "X"},
         )
-    assert "new version" in messages(refused.value)
+    assert messages(refused.value) == _(NOT_A_DRAFT)
 
 
 def test_a_revision_copies_the_content_and_supersedes_when_approved(people, indre_salten_draft):
@@ -218,7 +229,10 @@ def test_a_revision_copies_the_content_and_supersedes_when_approved(people, indr
     diff = version_diff(first, second)
     assert diff.services_added == ["Gjeldsrådgivning"]
     assert [change.topic for change in diff.sections] == ["hiring"]
-    assert ("insert", "Lederen ansettes av begge parter i fellesskap.") in diff.sections[0].segments
+    segments = diff.sections[0].segments
+    assert applied(segments, side="new") == "Lederen ansettes av begge parter i fellesskap."
+    assert applied(segments, side="old") == first.sections.get(topic="hiring").text
+    assert ("insert", "Lederen ansettes") in segments
     binding(people, second)
     first.refresh_from_db()
     assert first.status == VersionStatus.SUPERSEDED
@@ -230,7 +244,7 @@ def test_one_draft_at_a_time(people, indre_salten_draft):
     agreement_version_new(user=people["radmann.fauske"], agreement=first.agreement)
     with pytest.raises(ValidationError) as refused:
         agreement_version_new(user=people["fylkesdirektor.nordland"], agreement=first.agreement)
-    assert "already a draft" in messages(refused.value)
+    assert messages(refused.value) == _(DRAFT_EXISTS) % {"number": 2}
 
 
 def test_an_extension_must_end_later(people, indre_salten_draft):
@@ -250,7 +264,10 @@ def test_an_extension_must_end_later(people, indre_salten_draft):
         valid_to=first.valid_to + datetime.timedelta(days=180),
     )
     diff = version_diff(first, extension)
-    assert [change.label for change in diff.fields] == ["kind", "valid to (inclusive)"]
+    assert [change.label for change in diff.fields] == [
+        str(AGREED_FIELDS["kind"]),
+        str(AGREED_FIELDS["valid_to"]),
+    ]
 
 
 def test_an_overlapping_agreement_for_the_same_office_is_refused(
