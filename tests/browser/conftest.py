@@ -87,6 +87,28 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_a_shared_sqlite_connection(django_db_setup) -> None:
+    """On SQLite in memory the live server's request threads all use the test's one database
+    connection (Django hands it over: another connection would see another, empty database).
+    Two requests at once — a page's form posted while a combobox's search is still answering —
+    then interleave their savepoints on that connection and fail ("no such savepoint").
+    There the live server answers one request at a time; on PostgreSQL, as in CI and
+    production, each request thread has its own connection and the server stays threaded.
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(WSGIServer):
+        # The live server thread itself uses the shared connection (LiveServerThread.run).
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        LiveServerThread.server_class = OneRequestAtATime
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _reference_data_left_in_place(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Put the migrated reference data back once the browser tests are done.
