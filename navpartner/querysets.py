@@ -10,7 +10,9 @@ each model declares what it is in a ``visibility`` attribute, and the policy rea
   the app;
 * ``OwnedBy("field")``: records only the person named in ``field`` sees (report requests);
 * ``NationalCatalogue()``: lists every signed-in user reads and national administrators keep
-  (the catalogue of municipal services).
+  (the catalogue of municipal services);
+* ``SetAtLevel(...)``: definitions every signed-in user reads and the owning side's authority
+  sets at its level — national, county, municipality or office (scorecard indicators, targets).
 
 A model with neither a declaration nor a policy registered in ``users/access/`` is visible to
 nobody, so a forgotten model fails closed.
@@ -35,6 +37,26 @@ class OwnedBy:
     """Seen and changed only by the user the foreign key ``field`` names."""
 
     field: str
+
+
+@dataclass(frozen=True)
+class SetAtLevel:
+    """Read by every signed-in, active user; set by the owning side's authority at its level.
+
+    ``level`` is the path to the row's level (``national``, ``county``, ``municipality``,
+    ``office``), ``side`` to the side that owns it, and ``county`` / ``municipality`` /
+    ``office`` to the unit the level names (``None``: the model has no such level). Who holds
+    which level is decided in ``users/access/levels.py``: national administrators the national
+    level; a county director or advisor (state-employed) the state's rows of their county and
+    its offices; a municipal executive or advisor (municipal-employed) the municipal rows of
+    their municipality and the offices serving it.
+    """
+
+    side: str = "side"
+    level: str = "level"
+    county: str | None = "county"
+    municipality: str | None = "municipality"
+    office: str | None = "office"
 
 
 def declared_visibility(model):

@@ -405,6 +405,14 @@ check_report_timings(
     stale_after_minutes=REPORT_STALE_AFTER_MINUTES,
 )
 
+# --- Scorecards -------------------------------------------------------------------------------
+# An office's målekort for a month is due on this day of the next month (then marked overdue).
+SCORECARD_DEADLINE_DAY = env.int("SCORECARD_DEADLINE_DAY", default=10)
+if not 1 <= SCORECARD_DEADLINE_DAY <= 28:
+    raise ImproperlyConfigured("SCORECARD_DEADLINE_DAY must be a day from 1 to 28.")
+# The most rows one import file or one bulk API call may carry (all-or-nothing, one transaction).
+MEASUREMENT_IMPORT_MAX_ROWS = env.int("MEASUREMENT_IMPORT_MAX_ROWS", default=50_000)
+
 # --- Demo data ------------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="navpartner-demo")
 

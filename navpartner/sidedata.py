@@ -51,15 +51,26 @@ DELEGABLE_SIDE_CHOICES = [(side.value, side.label) for side in DELEGABLE_SIDES]
 class SideData:
     """A model's declaration of how its rows reach their office(s) and their side."""
 
-    def __init__(self, *, office: str = "office", side: str = "side", model=None):
+    def __init__(
+        self,
+        *,
+        office: str = "office",
+        side: str = "side",
+        shared: str | None = None,
+        model=None,
+    ):
         self.office = office
         self.side = side
+        # A path to a boolean: where true, the owning side has opened the row to its partner,
+        # and whoever may view the office's joint data may view it (DESIGN.md rule 7, an
+        # indicator marked ``shared``). Changes still follow ``side``.
+        self.shared = shared
         self.model = model
 
     def bind(self, model) -> "SideData":
         # A declaration on an abstract base is inherited as a plain attribute: bind it to the
         # concrete model it is read for.
-        return SideData(office=self.office, side=self.side, model=model)
+        return SideData(office=self.office, side=self.side, shared=self.shared, model=model)
 
     # --- What the declaration says ------------------------------------------------------------
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("kontorer/", include("offices.urls")),
     path("avtaler/", include("agreements.urls")),
+    path("malekort/", include("scorecards.urls")),
     path("rapporter/", include("reports.urls")),
     path("tilgang/", include("users.urls")),
     path("healthz", healthz, name="healthz"),

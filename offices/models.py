@@ -99,6 +99,12 @@ class Office(models.Model):
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
     postal_place = models.CharField(_("postal place"), max_length=100, blank=True)
+    # An office's life: offices open, merge and close (source 004: Narvik's merger in 2020).
+    # Values are refused for months outside it, so history stays right.
+    opened_on = models.DateField(_("opened"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("closed"), null=True, blank=True, help_text=_("The last day the office was open.")
+    )
     municipalities = models.ManyToManyField(
         Municipality,
         through="OfficeMunicipality",

@@ -104,6 +104,9 @@ class Role(models.TextChoices):
     COUNTY_DIRECTOR = "county_director", _("County director")
     COUNTY_ADVISOR = "county_advisor", _("County advisor")
     NATIONAL_ADMIN = "national_admin", _("National administrator")
+    # A statistics system's service account: it delivers measurements through the bulk API for
+    # the offices of its county (or, without one, the whole country), and may do nothing else.
+    STATISTICS_CLIENT = "statistics_client", _("Statistics system")
 
 
 OFFICE_ROLES = frozenset({Role.OFFICE_LEADER, Role.OFFICE_STAFF})
@@ -209,6 +212,11 @@ class RoleAssignment(models.Model):
                         office__isnull=True,
                         municipality__isnull=True,
                         county__isnull=True,
+                    )
+                    | Q(
+                        role=Role.STATISTICS_CLIENT,
+                        office__isnull=True,
+                        municipality__isnull=True,
                     )
                 ),
                 name="role_assignment_scope_matches_role",

@@ -39,7 +39,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from navpartner.querysets import NationalCatalogue, OwnedBy, ReferenceData, declared_visibility
+from navpartner.querysets import (
+    NationalCatalogue,
+    OwnedBy,
+    ReferenceData,
+    SetAtLevel,
+    declared_visibility,
+)
 from navpartner.sidedata import Side, SideData
 
 VIEW = "view"
@@ -84,6 +90,10 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
         return queryset if action == VIEW else queryset.none()
     if isinstance(declared, OwnedBy):
         return queryset.filter(**{declared.field: user})
+    if isinstance(declared, SetAtLevel):
+        from users.access.levels import set_at_level
+
+        return set_at_level(queryset, user, action, declared)
     if isinstance(declared, NationalCatalogue):
         # Everyone signed in reads it; the directorate (national_admin) keeps it.
         return queryset if action == VIEW or is_national_admin(user) else queryset.none()
@@ -153,14 +163,22 @@ def side_data(queryset: QuerySet, user, action: str, declared: SideData) -> Quer
             sides = sides & {declared.fixed_side}
         if sides:
             offices_by_sides.setdefault(sides, []).append(office_id)
-    if not offices_by_sides:
+    opened = Q()
+    if declared.shared is not None and action == VIEW:
+        # Rows their owning side has shared are joint for viewing (rule 7).
+        joint_offices = sorted(permissions.offices(VIEW, Side.JOINT))
+        if joint_offices:
+            opened = Q(**{declared.shared: True, f"{declared.office}__in": joint_offices})
+    if not offices_by_sides and not opened:
         return queryset.none()
-    condition = Q()
+    condition = Q(pk__in=[]) if not offices_by_sides else Q()
     for sides, office_ids in offices_by_sides.items():
         term = Q(**{f"{declared.office}__in": office_ids})
         if declared.fixed_side is None and sides != set(Side.values):
             term &= Q(**{f"{declared.side}__in": sorted(sides)})
         condition |= term
+    if opened:
+        condition |= opened
     if not declared.office_is_many:
         return queryset.filter(condition)
     return queryset.filter(pk__in=declared.model._default_manager.filter(condition).values("pk"))
@@ -571,3 +589,50 @@ def reviews_by_role(held_roles: Iterable[str]) -> bool:
     """Whether roles of these kinds make their holder a reviewer of some office's access and
     audit log (``REVIEWER_ROLES``). No query, for the menu."""
     return bool(set(held_roles) & set(REVIEWER_ROLES))
+
+
+def is_statistics_client(user) -> bool:
+    """A statistics system's service account (role ``statistics_client`` in force)."""
+    from users.models import Role, RoleAssignment
+
+    return (
+        is_signed_in(user)
+        and RoleAssignment.objects.active().filter(user=user, role=Role.STATISTICS_CLIENT).exists()
+    )
+
+
+def delivery_offices(user) -> QuerySet:
+    """Ids of the offices a statistics system may deliver measurements for (bulk API only):
+    the offices of the county its role names, or every office for a role without a county.
+    Such an account holds no office permissions, so it reads and changes nothing else."""
+    from offices.models import Office
+    from users.models import Role, RoleAssignment
+
+    if not is_signed_in(user):
+        return Office.objects.none().values("pk")
+    roles = RoleAssignment.objects.active().filter(user=user, role=Role.STATISTICS_CLIENT)
+    if roles.filter(county__isnull=True).exists():
+        return Office.objects.values("pk")
+    return Office.objects.filter(county__in=roles.values("county")).values("pk")
+
+
+def is_office_leader(user, office) -> bool:
+    """Whether ``user`` leads ``office`` now (an approved office_leader role in force)."""
+    from users.models import Role, RoleAssignment
+
+    return (
+        is_signed_in(user)
+        and RoleAssignment.objects.active()
+        .filter(user=user, role=Role.OFFICE_LEADER, office=office)
+        .exists()
+    )
+
+
+def may_write_joint(user, offices: Iterable) -> bool:
+    """Whether ``user`` may change the joint data of every one of ``offices`` (working records
+    of the partnership: the leader, or either side's authority — DESIGN.md's clarification)."""
+    offices = list(offices)
+    permissions = side_permissions(user, offices=offices)
+    return bool(offices) and all(
+        permissions.allows(CHANGE, office, Side.JOINT) for office in offices
+    )
