@@ -31,8 +31,10 @@ class Shell:
 
     @property
     def reaches_offices(self) -> bool:
-        """Whether a role reaches any office's joint data: every role but the national one."""
-        return any(role.role != Role.NATIONAL_ADMIN for role in self.roles)
+        """Whether a role reaches any office's joint data: every role but the national ones."""
+        return any(
+            role.role not in (Role.NATIONAL_ADMIN, Role.STATISTICS_CLIENT) for role in self.roles
+        )
 
     @cached_property
     def menu(self) -> list[MenuItem]:
@@ -47,6 +49,13 @@ class Shell:
             # Rule 1: any role at an office, municipality or county sees the partnership
             # agreements there (a URL name only: users imports nothing of agreements).
             ("agreements:list", _("Agreements"), app == "agreements", self.reaches_offices),
+            # The målekort: every office role, and the directorate, which keeps the indicators.
+            (
+                "scorecards:overview",
+                _("Scorecards"),
+                app == "scorecards",
+                self.reaches_offices or any(r.role == Role.NATIONAL_ADMIN for r in self.roles),
+            ),
             ("reports:list", _("Reports"), app == "reports", True),
             (
                 "access:delegation-list",

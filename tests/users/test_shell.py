@@ -16,6 +16,7 @@ EVERYONE = {
     reverse("home"),
     reverse("offices:list"),
     reverse("agreements:list"),
+    reverse("scorecards:overview"),
     reverse("reports:list"),
 }
 ACCESS_PAGES = {

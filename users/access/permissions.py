@@ -33,6 +33,7 @@ The rules, for an office O in county C serving municipalities M:
 | county director of C | offices in C | v c | v c if S | – |
 | county advisor of C | offices in C | v | v c if S | – |
 | national admin | – | – | – | – |
+| statistics system | – | – | – | – (delivers measurements only) |
 | delegation (O, side, level) | O | – | its level, if state | its level, if municipal |
 """
 
@@ -86,6 +87,10 @@ class Grant:
 def _side_actions(assignment: RoleAssignment, employer_side: str) -> dict[str, tuple[str, ...]]:
     """Which actions the role gives on which side, wherever it reaches."""
     role = assignment.role
+    if role in (Role.STATISTICS_CLIENT, Role.NATIONAL_ADMIN):
+        # A statistics system delivers measurements (users.access.delivery_offices) and sees
+        # nothing; the directorate keeps national lists, not offices' data.
+        return {}
     if role == Role.OFFICE_LEADER:
         return dict.fromkeys(Side.values, (VIEW, CHANGE))
     sides: dict[str, tuple[str, ...]] = {Side.JOINT: (VIEW,)}
