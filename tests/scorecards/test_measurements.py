@@ -14,6 +14,7 @@ from offices.models import Office
 from scorecards.measurements import MeasurementErrors, MeasurementRow, record_measurements
 from scorecards.models import Level, Measurement, MeasurementHistory
 from scorecards.periods import add_months, current_month, format_period, reporting_month
+from tests.factories import UserFactory
 from tests.scorecards.conftest import new_indicator, quiet_month
 from users.models import AuditAction, AuditEvent, Role, RoleAssignment, User
 
@@ -412,7 +413,7 @@ def test_unknown_source_is_a_programming_error(t):
 def statistics_client(demo_data, offices):
     client = User.objects.filter(username="statistikk.klient").first()
     if client is None:
-        client = User.objects.create(username="t-statistikk", employer_side="state")
+        client = UserFactory(username="t-statistikk")
         RoleAssignment.objects.create(
             user=client, role=Role.STATISTICS_CLIENT, county=offices["heimdal"].county
         )
