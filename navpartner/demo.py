@@ -7,6 +7,27 @@ import datetime
 
 DEMO_START = datetime.date(2024, 1, 1)
 
+# When each demo office opened (offices in time, issue 10 item 10): Trondheim's four offices by
+# the partnership agreement of November 2008; the rest over the NAV reform's roll-out 2009–2010.
+# Values for months before an office opened are refused. Narvik: source 004 tells of the
+# municipal merger of 2020 (Narvik, Ballangen, part of Tysfjord) — the office reopened then as
+# the new Narvik's office.
+OPENED_ON = {
+    "heimdal": datetime.date(2008, 11, 1),
+    "lerkendal": datetime.date(2008, 11, 1),
+    "midtbyen": datetime.date(2008, 11, 1),
+    "ostbyen": datetime.date(2008, 11, 1),
+    "malvik": datetime.date(2009, 9, 1),
+    "stjordal": datetime.date(2009, 3, 1),
+    "indre-salten": datetime.date(2010, 1, 1),
+    "narvik": datetime.date(2020, 1, 1),
+    "bodo": datetime.date(2009, 6, 1),
+    "tromso": datetime.date(2010, 4, 1),
+}
+
+# Offices whose municipality memberships start when they opened (not at DEMO_START).
+SERVED_SINCE_OPENING = {"heimdal", "lerkendal", "midtbyen", "ostbyen"}
+
 # code, name, county number, postal place, [(municipality number, is host)]
 OFFICES = [
     ("heimdal", "NAV Heimdal", "50", "Trondheim", [("5001", False)]),
@@ -28,8 +49,20 @@ OFFICES = [
 ]
 
 # username, first name, last name, employer side, employer (county or municipality number),
-# [(role, scope kind, scope key)]
+# [(role, scope kind, scope key)]; scope kind None: a national role.
 USERS = [
+    # The directorate's administrator: sets national indicators and targets.
+    ("direktorat.admin", "Dina", "Rønning", "state", "", [("national_admin", None, None)]),
+    # A statistics system's service account: delivers measurements for Trøndelag's offices
+    # through the bulk API, and reads nothing.
+    (
+        "statistikk.klient",
+        "Statistikk",
+        "Klient",
+        "state",
+        "",
+        [("statistics_client", "county", "50")],
+    ),
     ("leder.heimdal", "Hege", "Lund", "state", "50", [("office_leader", "office", "heimdal")]),
     ("stat.heimdal", "Stian", "Aune", "state", "50", [("office_staff", "office", "heimdal")]),
     (

@@ -75,6 +75,8 @@ def check_role_scope(*, role: str, office, municipality, county) -> None:
     )
     given = {"office": office, "municipality": municipality, "county": county}
     kind, scope = expected
+    if role == Role.STATISTICS_CLIENT and office is None and municipality is None:
+        return  # a county's offices, or (no county) the whole country
     if (kind and scope is None) or any(
         value is not None for name, value in given.items() if name != kind
     ):

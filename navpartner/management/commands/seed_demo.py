@@ -15,6 +15,7 @@ from navpartner.sidedata import Side
 from navpartner.sidedata_services import side_data_create
 from offices.models import County, Municipality, Office, OfficeNote
 from offices.services import office_municipality_add, office_upsert
+from scorecards.demo import seed_scorecards
 from users.models import Delegation, DelegationLevel, EmployerSide, User
 from users.services import delegation_grant, role_assignment_ensure, user_upsert
 
@@ -47,11 +48,18 @@ class Command(BaseCommand):
             office = office_upsert(
                 code=code, name=name, county=counties[county_number], postal_place=place
             )
+            opened = demo.OPENED_ON[code]
+            if office.opened_on != opened:
+                office.opened_on = opened
+                office.save(update_fields=["opened_on"])
+            # Trondheim's offices served the city from their opening (the 2010 KVP figures);
+            # the others' memberships start with the reference data.
+            served_from = opened if code in demo.SERVED_SINCE_OPENING else demo.DEMO_START
             for number, is_host in served:
                 office_municipality_add(
                     office=office,
                     municipality=municipalities[number],
-                    valid_from=demo.DEMO_START,
+                    valid_from=served_from,
                     is_host=is_host,
                 )
         offices = {office.code: office for office in Office.objects.all()}
@@ -73,13 +81,18 @@ class Command(BaseCommand):
                     "office": offices.get(key),
                     "municipality": municipalities.get(key),
                     "county": counties.get(key),
+                    None: None,
                 }[scope_kind]
                 role_assignment_ensure(
-                    user=user, role=role, valid_from=start, **{scope_kind: scope}
+                    user=user,
+                    role=role,
+                    valid_from=start,
+                    **({scope_kind: scope} if scope_kind else {}),
                 )
         self.seed_office_staff(offices, counties, municipalities, password, start)
         self.seed_heimdal(offices, counties, municipalities, password, start)
         seed_agreements()  # issue 9: agreements, meetings, cooperation agreements
+        seed_scorecards()  # issue 10: indicators, targets, 24 months, scorecards, action plans
         user_upsert(
             username="admin",
             first_name="Drift",
