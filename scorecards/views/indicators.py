@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from navpartner.sidedata import Side
@@ -34,6 +34,8 @@ NOT_A_SETTER = gettext_noop("You do not set targets for this indicator.")
 # Tables whose columns follow a source's order when linked from the library: the audit's
 # table 1 lists the Trondheim offices as Midtbyen, Østbyen, Lerkendal, Heimdal (001 §5.4.2).
 TABLE_COLUMN_ORDERS = {"kvp-avgang": "midtbyen,ostbyen,lerkendal,heimdal"}
+# Names of the tables whose indicators' names do not say it (the group is a slug).
+TABLE_TITLES = {"kvp-avgang": gettext_lazy("Outcomes of the qualification programme (KVP)")}
 
 
 class BadPeriod(Exception):
@@ -113,14 +115,18 @@ def indicator_list_view(request):
                 perspectives.append((perspective, rows))
         if perspectives:
             sides.append((side, perspectives))
-    tables = {}
+    groups: dict[str, list[Indicator]] = {}
     for indicator in indicators:
-        if indicator.group and indicator.group not in tables:
-            tables[indicator.group] = _table_link_query(indicator)
+        if indicator.group:
+            groups.setdefault(indicator.group, []).append(indicator)
+    tables = [
+        (group, _table_link_query(members[0]), _group_title(group, members))
+        for group, members in sorted(groups.items())
+    ]
     return render(
         request,
         "scorecards/indicator_list.html",
-        {"form": form, "sides": sides, "tables": sorted(tables.items()), "count": len(indicators)},
+        {"form": form, "sides": sides, "tables": tables, "count": len(indicators)},
     )
 
 
@@ -270,7 +276,7 @@ def table_view(request, group: str):
             "scorecards/table.html",
             str(error),
             group=group,
-            title=_group_title(indicators),
+            title=_group_title(group, indicators),
         )
     valid = [indicator for indicator in indicators if indicator.is_valid_in(period)]
     codes = request.GET.get("kontor")
@@ -283,7 +289,7 @@ def table_view(request, group: str):
         "scorecards/table.html",
         {
             "group": group,
-            "title": _group_title(indicators),
+            "title": _group_title(group, indicators),
             "table": table,
             "period": period,
             "year_only": bool(request.GET.get("ar")) and not request.GET.get("maned"),
@@ -293,8 +299,11 @@ def table_view(request, group: str):
     )
 
 
-def _group_title(indicators: list[Indicator]) -> str:
-    """The group's name: the words its indicators' names share at the start ("KVP outcome")."""
+def _group_title(group: str, indicators: list[Indicator]) -> str:
+    """The group's name: a known table's, else the words its indicators' names share at the
+    start, else the group's code."""
+    if group in TABLE_TITLES:
+        return str(TABLE_TITLES[group])
     names = [indicator.display_name for indicator in indicators]
     words = names[0].split()
     for name in names[1:]:
@@ -304,7 +313,7 @@ def _group_title(indicators: list[Indicator]) -> str:
             common += 1
         words = words[:common]
     title = " ".join(words).rstrip(":–-— ")
-    return title or indicators[0].group
+    return title if len(words) > 1 else group
 
 
 # --- Targets ------------------------------------------------------------------------------------
