@@ -656,16 +656,19 @@ def _kvp_2010(people, library, offices) -> None:
 def _store(rows: list[Measurement]) -> None:
     """The measurements and each one's first version in the history."""
     Measurement.objects.bulk_create(rows, batch_size=1000)
+    delivered = {
+        period: _at(add_months(period, 1).replace(day=5)) for period in {row.period for row in rows}
+    }
     MeasurementHistory.objects.bulk_create(
         (
             MeasurementHistory(
-                measurement=row,
+                measurement_id=row.pk,
                 version=1,
                 value=row.value,
                 source=row.source,
                 comment=row.comment,
-                changed_by=row.created_by,
-                changed_at=_at(add_months(row.period, 1).replace(day=5)),
+                changed_by_id=row.created_by_id,
+                changed_at=delivered[row.period],
             )
             for row in rows
         ),
@@ -713,6 +716,11 @@ def _months(people, library, offices: list[Office], last: datetime.date) -> None
     applies = {period: indicators_for_offices(offices, period) for period in months}
     resolver = TargetResolver(offices, library.values(), months)
     rows, statuses = [], {}
+    writers = {
+        (office.pk, side): getattr(_writer(people, office, side), "pk", None)
+        for office in offices
+        for side in (STATE, MUNICIPAL)
+    }
     for office in offices:
         for period in months:
             offset = (period.year - last.year) * 12 + period.month - last.month
@@ -734,16 +742,16 @@ def _months(people, library, offices: list[Office], last: datetime.date) -> None
                     direction=indicator.direction,
                     decimals=indicator.decimals,
                 )
-                writer = _writer(people, office, indicator.side)
+                writer = writers[office.pk, indicator.side]
                 rows.append(
                     Measurement(
-                        office=office,
-                        indicator=indicator,
+                        office_id=office.pk,
+                        indicator_id=indicator.pk,
                         period=period,
                         value=value,
                         source=Source.IMPORT if indicator.side == STATE else Source.FORM,
-                        created_by=writer,
-                        updated_by=writer,
+                        created_by_id=writer,
+                        updated_by_id=writer,
                     )
                 )
     _store(rows)
@@ -782,7 +790,9 @@ def _scorecards(people, offices, months, last, applies, statuses) -> dict:
             continue
         for indicator in applies[card.period][card.office_id]:
             status = statuses.get((card.office_id, indicator.pk, card.period), Status.NO_TARGET)
-            lines.append(ScorecardLine(scorecard=card, indicator=indicator, status=status))
+            lines.append(
+                ScorecardLine(scorecard_id=card.pk, indicator_id=indicator.pk, status=status)
+            )
     ScorecardLine.objects.bulk_create(lines, batch_size=1000)
     return {(card.office_id, card.period): card for card in cards}
 

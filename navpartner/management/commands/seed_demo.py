@@ -196,6 +196,9 @@ class Command(BaseCommand):
             f"{where} as one of: {', '.join(named)}\n"
             f"or one of the {others} others: office staff stat.<office> / kommune.<office>, "
             "stat2.heimdal … stat4.heimdal.\n"
+            "direktorat.admin sets national indicators and targets; statistikk.klient is a "
+            "statistics system's account that only delivers measurements through the bulk API "
+            "(Trøndelag's offices).\n"
             # Only ever on a developer's machine: the command refuses to run in production.
             f"Password for all of them: {password}"
         )
