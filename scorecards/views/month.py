@@ -35,7 +35,7 @@ from scorecards.forms.month import (
     value_field,
 )
 from scorecards.measurements import MeasurementErrors, MeasurementRow, record_measurements
-from scorecards.models import Indicator, Measurement, Scorecard, Status
+from scorecards.models import Indicator, Measurement, Perspective, Scorecard, Status
 from scorecards.periods import (
     add_months,
     current_month,
@@ -104,11 +104,16 @@ def _month_label(period: datetime.date) -> str:
 
 def _changeable(office: Office, period: datetime.date, permissions) -> list[Indicator]:
     """The office's indicators of the month on the sides the user may change."""
-    return [
-        indicator
-        for indicator in indicators_for_offices([office], period)[office.pk]
-        if permissions.allows(access.CHANGE, office, indicator.side)
-    ]
+    perspectives = list(Perspective.values)
+    sides = list(Side.values)
+    return sorted(
+        (
+            indicator
+            for indicator in indicators_for_offices([office], period)[office.pk]
+            if permissions.allows(access.CHANGE, office, indicator.side)
+        ),
+        key=lambda i: (sides.index(i.side), perspectives.index(i.perspective), i.position, i.code),
+    )
 
 
 # --- The overview --------------------------------------------------------------------------------
@@ -133,7 +138,7 @@ def overview_view(request):
             {
                 "office": office,
                 "card": card if opened else None,
-                "counts": _counts(card) if card and opened else [],
+                "counts": [c for c in _counts(card) if c[2]] if card and opened else [],
             }
         )
     return render(
@@ -199,7 +204,10 @@ def card_view(request, office: str, period: datetime.date):
             "month_query": month_query,
             "joint_writer": joint_writer,
             "leader": leader,
-            "may_enter": any(permissions.allows(access.CHANGE, office, s) for s in Side.values),
+            "may_enter": any(
+                permissions.allows(access.CHANGE, office, side)
+                for side in (Side.STATE, Side.MUNICIPAL)
+            ),
             "may_submit": leader and not card.is_submitted and period < current_month(),
             "may_reopen": leader and card.is_submitted,
             "open_reviews": [s for s in review_sides if s not in reviewed],
@@ -305,7 +313,9 @@ def enter_view(request, office: str, period: datetime.date):
 def import_view(request, office: str):
     office, permissions = _office_or_404(request, office)
     period = reporting_month()
-    if not any(permissions.allows(access.CHANGE, office, side) for side in Side.values):
+    if not any(
+        permissions.allows(access.CHANGE, office, side) for side in (Side.STATE, Side.MUNICIPAL)
+    ):
         raise PermissionDenied(_(NOT_YOUR_SIDE))
     if request.method == "GET" and request.GET.get("mal"):
         return _template_download(office, period, permissions)
