@@ -149,7 +149,7 @@ def _rows(lines) -> list[MeasurementRow]:
                 indicator=str(cell("indicator")),
                 period=str(cell("period")),
                 value=cell("value"),
-                comment=str(cell("comment") or ""),
+                comment=_read_text_cell(str(cell("comment") or "")),
                 version=None,
             )
         )
@@ -176,11 +176,26 @@ def _columns(cells) -> dict[str, int]:
     return found
 
 
+# A cell starting with one of these is a formula to a spreadsheet; a comment someone typed
+# must not become one when the template is opened in Excel (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _read_text_cell(text: str) -> str:
+    """A comment as written by ``_text_cell``, without its protecting apostrophe."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def template_csv(rows: list[list[str]]) -> str:
     """A CSV file with the header and ``rows``, as the import reads it back (``;``, UTF-8 BOM
-    so that Excel opens it as UTF-8)."""
+    so that Excel opens it as UTF-8). Comments that would read as formulas get an apostrophe,
+    which the import takes off again."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(TEMPLATE_HEADER)
-    writer.writerows(rows)
+    writer.writerows([*row[:4], _text_cell(str(row[4]))] for row in rows)
     return "\ufeff" + buffer.getvalue()

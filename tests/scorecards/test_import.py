@@ -150,6 +150,13 @@ def test_template_reads_back():
     assert (row.line, row.value) == (2, "1,5")
 
 
+def test_template_comments_never_become_formulas():
+    text = imports.template_csv([["heimdal", "t-a", "2024-11", "-1", "=HYPERLINK(1)"]])
+    assert ";-1;'=HYPERLINK(1)" in text  # a negative value stays a number
+    (row,) = imports.read_measurement_file(upload("mal.csv", text))
+    assert (row.value, row.comment) == ("-1", "=HYPERLINK(1)")
+
+
 # --- The page ----------------------------------------------------------------------------------
 
 
@@ -342,3 +349,17 @@ def test_page_links_the_template(client, demo_data):
     html = signed_in(client, "leder.heimdal").get(import_url()).content.decode()
     assert 'data-testid="template-link"' in html and "?mal=1" in html
     assert 'enctype="multipart/form-data"' in html
+
+
+def test_rows_for_other_offices_one_changes_are_stored(client, indicators, month):
+    period = format_period(month)
+    code = indicators["municipal"].code
+    content = csv_of([["heimdal", code, period, "10", ""], ["lerkendal", code, period, "20", ""]])
+    response = post(signed_in(client, "radmann.trondheim"), "verdier.csv", content)
+    assert response.status_code == 302
+    values = dict(
+        Measurement.objects.filter(indicator=indicators["municipal"]).values_list(
+            "office__code", "value"
+        )
+    )
+    assert values == {"heimdal": 10, "lerkendal": 20}
