@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from offices.selectors import county_overview
 from reports.selectors import report_list
+from scorecards.dashboard import office_dashboards
 from users import access
 from users.context_processors import Shell
 from users.forms import SignInForm
@@ -35,7 +36,8 @@ class SignOutView(auth_views.LogoutView):
 def home_view(request):
     """The front page: the person's roles, the offices in their reach with the links each
     needs, their latest reports — and, for a national administrator without offices, the
-    counties as a way in. The NAV-leder's scorecard dashboard gets its place here (issue 10)."""
+    counties as a way in — and, for those who lead or work at an office, the NAV-leder's
+    dashboard of each such office (``scorecards/dashboard.py``; staff see their own side)."""
     user = request.user
     shell = Shell(request)  # the header's, so that the roles are read once for both
     roles = shell.roles
@@ -51,6 +53,15 @@ def home_view(request):
         office.reviewable = office.pk in reviewable
         office.delegable = office.pk in delegable
     national = not offices and any(role.role == Role.NATIONAL_ADMIN for role in roles)
+    # The dashboard: the offices the user leads or works at (staff see their own side).
+    worked_at = {
+        role.office_id
+        for role in roles
+        if role.role in (Role.OFFICE_LEADER, Role.OFFICE_STAFF) and role.office_id
+    }
+    dashboards = office_dashboards(
+        user, [office for office in offices if office.pk in worked_at], roles=roles
+    )
     return render(
         request,
         "home.html",
@@ -59,6 +70,7 @@ def home_view(request):
             "roles": roles,
             "my_offices": offices,
             "led_offices": [role.office for role in roles if role.role == Role.OFFICE_LEADER],
+            "dashboards": dashboards,
             "counties": county_overview(user=user) if national else None,
             "recent_reports": report_list(user=user)[:RECENT_REPORTS],
         },
