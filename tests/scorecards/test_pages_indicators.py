@@ -820,3 +820,28 @@ def test_new_target_link_only_for_setters(client, state_indicator):
     assert 'data-testid="new-target"' in client.get(url).content.decode()
     client.force_login(person("leder.heimdal"))
     assert 'data-testid="new-target"' not in client.get(url).content.decode()
+
+
+def test_values_read_through_a_delegation_are_audited(client, test_group, municipal_indicator):
+    """stat.heimdal sees Heimdal's municipal values only through a delegation (rule 9)."""
+    from users.access import Side, side_permissions
+    from users.models import AuditAction
+
+    user = person("stat.heimdal")
+    heimdal = Office.objects.get(code="heimdal")
+    if not side_permissions(user).allows("view", heimdal, Side.MUNICIPAL):
+        pytest.skip("the demo's delegation to stat.heimdal is not in force")
+    client.force_login(user)
+    reads = AuditEvent.objects.filter(actor=user, action=AuditAction.DELEGATED_READ)
+    before = reads.count()
+    client.get(reverse("scorecards:table", args=["t-avgang"]), {"ar": "2010"})
+    after_table = reads.count()
+    assert after_table > before
+    client.get(reverse("scorecards:compare", args=["t-muni"]), {"maned": format_period(MONTH)})
+    after_compare = reads.count()
+    assert after_compare > after_table
+    client.get(
+        reverse("scorecards:indicator", args=["t-muni"]),
+        {"kontor": "heimdal", "maned": format_period(MONTH)},
+    )
+    assert reads.count() > after_compare
