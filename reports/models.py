@@ -21,6 +21,7 @@ from navpartner.querysets import OwnedBy, VisibleToQuerySet
 class ReportKind(models.TextChoices):
     OFFICE_FACT_SHEET = "office_fact_sheet", _("Office fact sheet")
     AGREEMENT_VERSION = "agreement_version", _("Partnership agreement")
+    SCORECARD = "scorecard", _("Scorecard")
 
 
 class ReportStatus(models.TextChoices):

@@ -11,3 +11,9 @@ class ScorecardsConfig(AppConfig):
 
     name = "scorecards"
     verbose_name = _("Scorecards")
+
+    def ready(self) -> None:
+        from reports.definitions import register
+        from scorecards.reports import ScorecardReport
+
+        register(ScorecardReport())

@@ -6,17 +6,25 @@ from reports.models import ReportKind, ReportRequest, ReportStatus
 
 
 class ReportParametersSerializer(serializers.Serializer):
-    """What each kind needs: ``office`` for the fact sheet, ``version`` for an agreement version
-    (the report's definition says which is missing, as a 400 on ``parameters.<field>``)."""
+    """What each kind needs: ``office`` for the fact sheet, ``version`` for an agreement version,
+    ``office`` and ``period`` for a scorecard (the report's definition says which is missing, as
+    a 400 on ``parameters.<field>``)."""
 
     office = serializers.SlugField(
-        max_length=50, required=False, help_text="`office_fact_sheet`: office code, e.g. `heimdal`."
+        max_length=50,
+        required=False,
+        help_text="`office_fact_sheet`, `scorecard`: office code, e.g. `heimdal`.",
     )
     version = serializers.IntegerField(
         min_value=1,
         max_value=2**31 - 1,
         required=False,
         help_text="`agreement_version`: the agreement version's id.",
+    )
+    period = serializers.CharField(
+        max_length=7,
+        required=False,
+        help_text="`scorecard`: the month, `YYYY-MM` (with `office`).",
     )
 
 

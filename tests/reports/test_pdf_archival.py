@@ -20,6 +20,7 @@ from agreements.models import AgreementVersion
 from offices.models import Office, OfficeNote
 from reports.definitions import DEFINITIONS
 from reports.models import ReportKind
+from scorecards.periods import format_period, reporting_month
 from tests.conftest import skip_or_fail
 from users.models import User
 
@@ -42,6 +43,10 @@ def example_agreement_version(user) -> dict:
 EXAMPLES = {
     ReportKind.OFFICE_FACT_SHEET: ("leder.heimdal", lambda user: {"office": "heimdal"}),
     ReportKind.AGREEMENT_VERSION: ("radmann.trondheim", example_agreement_version),
+    ReportKind.SCORECARD: (
+        "leder.heimdal",
+        lambda user: {"office": "heimdal", "period": format_period(reporting_month())},
+    ),
 }
 
 
