@@ -335,13 +335,16 @@ def _store(user, checked: list[_Checked], source: str) -> RecordResult:
     now = timezone.now()
     existing = {
         (m.office_id, m.indicator_id, m.period): m
-        for m in Measurement.objects.select_for_update()
-        .select_related("updated_by")
+        # Lock the measurements only, without joining their writers: PostgreSQL refuses FOR
+        # UPDATE on an outer join's nullable side, and a row re-read after waiting for a lock
+        # comes back with its old join (the writer who changed it meanwhile missing).
+        for m in Measurement.objects.select_for_update(of=("self",))
         .filter(
             office__in={c.office.pk for c in checked},
             indicator__in={c.indicator.pk for c in checked},
             period__in={c.period for c in checked},
         )
+        .order_by("pk")  # every writer locks in the same order: no deadlock
     }
     stale = []
     to_create: list[Measurement] = []
@@ -351,7 +354,7 @@ def _store(user, checked: list[_Checked], source: str) -> RecordResult:
         current = existing.get(item.key)
         expected = item.row.version
         if expected is not None and (current.version if current else 0) != expected:
-            stale.append(_stale_error(item, current))
+            stale.append((item, current))
             continue
         if current is None:
             measurement = Measurement(
@@ -384,7 +387,16 @@ def _store(user, checked: list[_Checked], source: str) -> RecordResult:
         summary[kind] += 1
         summary["months"].add(format_period(item.period))
     if stale:
-        raise MeasurementErrors(stale)
+        from users.models import User
+
+        writers = User.objects.in_bulk({c.updated_by_id for _i, c in stale if c is not None})
+        for _item, current in stale:
+            if current is not None:
+                current.updated_by = writers.get(current.updated_by_id)
+        raise MeasurementErrors([_stale_error(item, current) for item, current in stale])
+    # Inserted in one order by every writer, so that two deliveries of the same new months
+    # wait for each other (and the second is refused below) rather than deadlock.
+    to_create.sort(key=lambda m: (m.office_id, m.indicator_id, m.period))
     Measurement.objects.bulk_create(to_create, batch_size=2000)
     if to_create and to_create[0].pk is None:
         # Backends without RETURNING on bulk inserts: read the new rows' ids back.
