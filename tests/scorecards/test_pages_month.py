@@ -151,6 +151,20 @@ def test_card_is_unknown_to_outsiders(client, setup, month, username):
     assert response.status_code == 404
 
 
+def test_card_refusal_is_audited_alike_for_missing_and_forbidden(client, setup, month):
+    from users.models import AuditAction, AuditEvent
+
+    signed_in(client, "stat.lerkendal")
+    before = AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED).count()
+    assert client.get(card_url(month)).status_code == 404
+    assert client.get(card_url(month, office="nowhere")).status_code == 404
+    events = AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED).order_by("pk")
+    assert events.count() == before + 2
+    forbidden, missing = events[before:]
+    assert forbidden.office_id is None and missing.office_id is None
+    assert forbidden.actor.username == "stat.lerkendal"
+
+
 def test_card_signs_in_anonymous_callers(client, setup, month):
     response = client.get(card_url(month))
     assert response.status_code == 302
