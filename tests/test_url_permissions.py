@@ -27,6 +27,8 @@ from agreements.services import agreement_draft, meeting_record, operating_agree
 from navpartner.sidedata_services import side_data_create
 from offices.models import Office, OfficeNote
 from reports.models import ReportKind, ReportRequest
+from scorecards.models import ActionPlan, Target
+from scorecards.periods import format_period, reporting_month
 from users.models import AuditEvent, RoleAssignment, User
 from users.services import delegation_grant
 
@@ -91,6 +93,18 @@ def objects(demo_data):
         "delegation": delegation.pk,
         "role": RoleAssignment.objects.get(user=people["stat.heimdal"], office=heimdal).pk,
         "event": AuditEvent.objects.filter(office=heimdal).first().pk,
+        **scorecard_objects(people, heimdal),
+    }
+
+
+def scorecard_objects(people, heimdal) -> dict:
+    """Heimdal's month and an action plan with an action: the demo's (scorecards/demo.py)."""
+    plan = ActionPlan.objects.filter(office=heimdal, actions__isnull=False).first()
+    return {
+        "month": {"office": "heimdal", "period": format_period(reporting_month())},
+        "plan": plan.pk,
+        "action": plan.actions.first().pk,
+        "target": Target.objects.first().pk,
     }
 
 
@@ -245,6 +259,30 @@ ROUTES = {
     "api:meeting-detail": (lambda o: {"pk": o["meeting"]}, "get", "stat.indre-salten"),
     # ?office= is required; an office whose joint data one does not see: 404 (test_api.py).
     "api:compliance": (lambda o: {}, "get", None),
+    # The målekort (issue 10): Heimdal's month, which Lerkendal's municipal staff do not reach
+    # (the state staff member holds the fixture's delegation there); indicators
+    # and targets are read by everyone signed in (setting them: 403, test_pages_indicators.py).
+    "scorecards:overview": (lambda o: {}, "get", None),
+    "scorecards:import": (lambda o: {"office": "heimdal"}, "get", "kommune.lerkendal"),
+    "scorecards:card": (lambda o: o["month"], "get", "kommune.lerkendal"),
+    "scorecards:enter": (lambda o: o["month"], "get", "kommune.lerkendal"),
+    "scorecards:submit": (lambda o: o["month"], "get", "kommune.lerkendal"),
+    "scorecards:reopen": (lambda o: o["month"], "post", "kommune.lerkendal"),
+    "scorecards:review": (lambda o: o["month"], "get", "kommune.lerkendal"),
+    "scorecards:pdf": (lambda o: o["month"], "post", "kommune.lerkendal"),
+    "scorecards:indicators": (lambda o: {}, "get", None),
+    "scorecards:indicator": (lambda o: {"code": "aktivitetsplan"}, "get", None),
+    "scorecards:compare": (lambda o: {"code": "aktivitetsplan"}, "get", None),
+    "scorecards:target-create": (lambda o: {"code": "aktivitetsplan"}, "get", None),
+    "scorecards:target-edit": (lambda o: {"pk": o["target"]}, "get", None),
+    "scorecards:table": (lambda o: {"group": "kvp-avgang"}, "get", None),
+    "scorecards:plans": (lambda o: {"office": "heimdal"}, "get", "kommune.lerkendal"),
+    "scorecards:plan-create": (lambda o: {"office": "heimdal"}, "get", "kommune.lerkendal"),
+    "scorecards:plan": (lambda o: {"pk": o["plan"]}, "get", "kommune.lerkendal"),
+    "scorecards:action-add": (lambda o: {"pk": o["plan"]}, "post", "kommune.lerkendal"),
+    "scorecards:action-edit": (lambda o: {"pk": o["action"]}, "get", "kommune.lerkendal"),
+    "scorecards:follow-up": (lambda o: {"pk": o["plan"]}, "post", "kommune.lerkendal"),
+    "scorecards:plan-close": (lambda o: {"pk": o["plan"]}, "post", "kommune.lerkendal"),
 }
 
 
