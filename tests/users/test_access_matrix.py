@@ -42,6 +42,8 @@ def expected(role: str, employer: str, office_kind: str, side: str, action: str)
         Role.COUNTY_DIRECTOR: {"own", "neighbour", "host"},
         Role.COUNTY_ADVISOR: {"own", "neighbour", "host"},
         Role.NATIONAL_ADMIN: set(),
+        # A statistics system delivers measurements for its county's offices and sees nothing.
+        Role.STATISTICS_CLIENT: set(),
     }[role]
     if office_kind not in reach:
         return False
@@ -101,7 +103,7 @@ def make_user(role: str, employer: str, world) -> object:
         scope["office"] = world["offices"]["own"]
     elif role in (Role.MUNICIPAL_EXECUTIVE, Role.MUNICIPAL_ADVISOR):
         scope["municipality"] = factories.municipality("5028")
-    elif role in (Role.COUNTY_DIRECTOR, Role.COUNTY_ADVISOR):
+    elif role in (Role.COUNTY_DIRECTOR, Role.COUNTY_ADVISOR, Role.STATISTICS_CLIENT):
         scope["county"] = factories.county("50")
     RoleAssignment.objects.create(user=user, role=role, **scope)
     return user
