@@ -162,6 +162,13 @@ def record_measurements(
     try:
         return _store(user, checked, source)
     except IntegrityError:
+        if all(item.row.version is not None for item in checked):
+            # A form's rows name the versions they were based on: once more, now that the
+            # other writer's rows are there, so the refusal names who stored them first.
+            try:
+                return _store(user, checked, source)
+            except IntegrityError:
+                pass
         # Another writer stored one of these months between our check and our insert; their
         # values stand, and ours are refused rather than silently overwriting them.
         raise MeasurementErrors(

@@ -112,6 +112,34 @@ def test_two_form_edits_of_the_same_version_one_wins(writers):
         )
 
 
+def test_two_form_entries_into_an_empty_cell_one_wins(writers):
+    """Both saw no value (version 0): one stores, the other is refused naming who did."""
+    indicators = [new_indicator() for _ in range(3)]
+    leader, staff = writers["leder.heimdal"], writers["stat.heimdal"]
+    for round_number in range(ROUNDS):
+        month = format_period(quiet_month(round_number))
+
+        def enter(user, value, month=month):
+            rows = [
+                MeasurementRow(n, "heimdal", i.code, month, value, version=0)
+                for n, i in enumerate(indicators)
+            ]
+            return lambda: record_measurements(user=user, rows=rows, source="form")
+
+        results = run_together(enter(leader, "20"), enter(staff, "30"))
+        errors = [r for r in results if isinstance(r, BaseException)]
+        assert len(errors) == 1, f"round {round_number}: {results!r}"
+        assert isinstance(errors[0], MeasurementErrors), repr(errors[0])
+        winner_index = 0 if isinstance(results[1], BaseException) else 1
+        winner = (leader, staff)[winner_index]
+        assert [(e.line, e.field) for e in errors[0].errors] == [
+            (n, "value") for n in range(len(indicators))
+        ]
+        assert all(str(winner) in e.message for e in errors[0].errors), errors[0].as_list()
+        stored = Measurement.objects.filter(indicator__in=indicators, period=month + "-01")
+        assert {(m.version, m.updated_by_id) for m in stored} == {(1, winner.pk)}
+
+
 @pytest.mark.parametrize("order", ["same", "reversed"])
 def test_two_deliveries_of_a_new_month_lose_nothing(writers, order):
     """Two deliveries of the same 400 new values (four offices, a hundred indicators), the
