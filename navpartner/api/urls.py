@@ -7,6 +7,7 @@ from agreements.api import urls as agreements_api
 from offices.api.notes import OfficeNoteViewSet
 from offices.api.views import CountyViewSet, MunicipalityViewSet, OfficeViewSet
 from reports.api.views import ReportViewSet
+from scorecards.api import urls as scorecards_api
 from users.api.audit import AuditEventViewSet
 from users.api.delegations import DelegationViewSet
 from users.api.review import AccessReviewView
@@ -25,11 +26,13 @@ router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("role-assignments", RoleAssignmentViewSet, basename="role-assignment")
 agreements_api.register(router)
+scorecards_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("me/", CurrentUserView.as_view(), name="me"),
     path("access-review/", AccessReviewView.as_view(), name="access-review"),
     *agreements_api.urlpatterns,
+    *scorecards_api.urlpatterns,
     *router.urls,
 ]
