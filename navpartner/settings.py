@@ -328,6 +328,8 @@ SPECTACULAR_SETTINGS = {
         "VersionKindEnum": "agreements.models.VersionKind",
         "NewVersionKindEnum": "agreements.api.serializers.NEW_VERSION_KINDS",
         "VersionStatusEnum": "agreements.models.VersionStatus",
+        "DelegationLevelEnum": "users.models.DelegationLevel",
+        "DefinitionLevelEnum": "scorecards.models.Level",
     },
 }
 
