@@ -26,19 +26,17 @@ from scorecards.models import (
 from scorecards.periods import parse_period
 
 
-class PeriodField(forms.CharField):
+class PeriodField(forms.Field):
     """A month as ``YYYY-MM`` → the month's first day."""
 
     default_error_messages = {"invalid": _("Give a month as YYYY-MM.")}
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 7)
-        super().__init__(*args, **kwargs)
-
     def to_python(self, value):
-        value = super().to_python(value)
         if value in self.empty_values:
             return None
+        value = str(value).strip()
+        if len(value) != len("YYYY-MM"):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             return parse_period(value)
         except ValueError:
