@@ -112,8 +112,11 @@ class RowErrorSerializer(serializers.Serializer):
 
 
 class BulkErrorSerializer(serializers.Serializer):
+    """Refused rows by line and field; a body that is not JSON at all gets the API's usual
+    error (``detail`` only)."""
+
     detail = serializers.CharField()
-    rows = RowErrorSerializer(many=True)
+    rows = RowErrorSerializer(many=True, required=False)
 
 
 # --- Definitions: indicators and targets ---------------------------------------------------------
