@@ -295,7 +295,8 @@ def record_delegated_reads(user, objects: Iterable[Model]) -> None:
     """Audit every read of side data the user sees only through a delegation (rule 9).
 
     One event per office and side read, naming the records, in the reading request's
-    transaction. Costs one query, whatever the number of records.
+    transaction. Costs one query, whatever the number of records (two for a model whose
+    rows can be shared).
     """
     from users.access.audit import audit_record
     from users.models import AuditAction, PermissionBasis
@@ -308,16 +309,31 @@ def record_delegated_reads(user, objects: Iterable[Model]) -> None:
     located = {pk: place for pk, place in located.items() if place[1] != Side.JOINT}
     if not located:
         return
+    shared = set()
+    if declared.shared is not None:
+        # Rows their side has shared are open to the office's joint viewers (rule 7): reading
+        # one is not a use of a delegation for someone who views the office's joint data.
+        shared = set(
+            declared.model._default_manager.filter(
+                pk__in=list(located), **{declared.shared: True}
+            ).values_list("pk", flat=True)
+        )
     bases: dict[tuple[int, str], set[tuple[str, int | None]]] = {}
     rows = _permission_rows(user).filter(
         action=VIEW,
         content_object__in={office for offices, _side in located.values() for office in offices},
-        side__in={side for _offices, side in located.values()},
+        side__in={side for _offices, side in located.values()}
+        | ({Side.JOINT} if shared else set()),
     )
     for office_id, side, basis, delegation_id in rows.values_list(
         "content_object", "side", "basis", "delegation"
     ):
         bases.setdefault((office_id, side), set()).add((basis, delegation_id))
+    located = {
+        pk: (offices, side)
+        for pk, (offices, side) in located.items()
+        if pk not in shared or not any(bases.get((office, Side.JOINT)) for office in offices)
+    }
     # A record is read through a delegation when nothing but delegations opens any of its
     # offices' side to the reader; one event per office and side, naming the records.
     by_key: dict[tuple[int, str], list] = {}
