@@ -53,7 +53,7 @@ def dashboard_html(html: str) -> str:
 
 def office_part(html: str, code: str) -> str:
     section = dashboard_html(html)
-    start = section.find(f'data-office="{code}" data-testid="dashboard-office"')
+    start = section.find(f'data-dashboard-office="{code}" data-testid="dashboard-office"')
     if start < 0:
         return ""
     end = section.find('data-testid="dashboard-office"', start + 40)
