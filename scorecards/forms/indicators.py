@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from navpartner.sidedata import Side
 from scorecards.models import Level, Perspective
@@ -106,7 +107,7 @@ def unit_of(choice: str) -> dict:
 
 class TargetForm(forms.Form):
     level = forms.ChoiceField(
-        label=_("Level"),
+        label=pgettext_lazy("scorecard target", "Level"),
         help_text=_("Who the target is for. You can only choose levels where you set targets."),
         error_messages={
             "required": _("Choose the level the target is for."),
