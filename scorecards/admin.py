@@ -5,7 +5,19 @@ which check every row and audit it; definitions through the pages and the API.""
 from django.contrib import admin
 
 from agreements.admin import PolicyReadOnlyAdmin
-from scorecards.models import ActionPlan, Indicator, Measurement, Scorecard, Target
+from scorecards.models import (
+    Action,
+    ActionPlan,
+    FollowUp,
+    Indicator,
+    Measurement,
+    MeasurementHistory,
+    Scorecard,
+    ScorecardLine,
+    ScorecardReview,
+    Target,
+    TargetHistory,
+)
 
 
 @admin.register(Indicator)
@@ -42,3 +54,41 @@ class ActionPlanAdmin(PolicyReadOnlyAdmin):
     list_display = ["office", "indicator", "period", "status"]
     list_filter = ["status"]
     list_select_related = ["office", "indicator"]
+
+
+@admin.register(TargetHistory)
+class TargetHistoryAdmin(PolicyReadOnlyAdmin):
+    list_display = ["target", "version", "value", "tolerance", "changed_by", "changed_at"]
+    list_select_related = ["target__indicator", "changed_by"]
+
+
+@admin.register(MeasurementHistory)
+class MeasurementHistoryAdmin(PolicyReadOnlyAdmin):
+    list_display = ["measurement", "version", "value", "source", "changed_by", "changed_at"]
+    list_select_related = ["changed_by"]
+
+
+@admin.register(ScorecardLine)
+class ScorecardLineAdmin(PolicyReadOnlyAdmin):
+    list_display = ["scorecard", "indicator", "status"]
+    list_filter = ["status"]
+    list_select_related = ["scorecard__office", "indicator"]
+
+
+@admin.register(ScorecardReview)
+class ScorecardReviewAdmin(PolicyReadOnlyAdmin):
+    list_display = ["scorecard", "side", "reviewed_by", "reviewed_at"]
+    list_select_related = ["scorecard__office", "reviewed_by"]
+
+
+@admin.register(Action)
+class ActionAdmin(PolicyReadOnlyAdmin):
+    list_display = ["plan", "owner", "due", "status"]
+    list_filter = ["status"]
+    list_select_related = ["plan__office", "plan__indicator"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(PolicyReadOnlyAdmin):
+    list_display = ["plan", "period", "written_by", "written_at"]
+    list_select_related = ["plan__office", "plan__indicator", "written_by"]

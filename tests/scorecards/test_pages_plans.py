@@ -166,7 +166,7 @@ def test_unknown_office_and_plan_are_404(client, demo_data):
 
 def events(obj) -> list[str]:
     return list(
-        AuditEvent.objects.filter(object_id=str(obj.pk), object_type__icontains=type(obj).__name__)
+        AuditEvent.objects.filter(object_id=str(obj.pk), object_type=obj._meta.label_lower)
         .order_by("pk")
         .values_list("action", flat=True)
     )
