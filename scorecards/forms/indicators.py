@@ -8,9 +8,8 @@ posted is an invalid choice.
 
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from navpartner.sidedata import Side
 from scorecards.models import Level, Perspective
