@@ -66,7 +66,7 @@ def test_the_leader_runs_a_month_end_to_end(page, sign_in):
 
     # The dashboard: this month is not submitted, and values are missing.
     sign_in("leder.heimdal")
-    office = page.get_by_test_id("leader-dashboard").locator("[data-office=heimdal]")
+    office = page.get_by_test_id("leader-dashboard").locator("[data-dashboard-office=heimdal]")
     summary = office.get_by_test_id("dashboard-summary")
     expect(summary).not_to_have_attribute("data-status", "submitted")
     expect(summary).to_have_attribute("data-missing", str(len(to_enter)))
