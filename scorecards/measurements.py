@@ -116,6 +116,8 @@ def parse_value(raw, indicator: Indicator) -> Decimal:
     text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
     if isinstance(raw, str):
         text = text.replace(",", ".")  # Norwegian decimal comma
+        if "e" in text.lower():  # "1e3" is a number to Python, not to the person who typed it
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": raw})
     try:
         value = Decimal(text)
     except InvalidOperation:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from navpartner.sidedata import Side
-from navpartner.sidedata_services import side_data_create, side_data_update
+from navpartner.sidedata_services import VERSION_REQUIRED, side_data_create, side_data_update
 from offices.models import Office
 from scorecards.models import (
     Action,
@@ -254,7 +254,9 @@ def save_definition(*, user, instance, changes: dict | None = None, version: int
     if not creating:
         current = model._default_manager.select_for_update().get(pk=instance.pk)
         _may_set(user, current)
-        if version is None or current.version != version:
+        if version is None:
+            raise ValidationError({"version": [_(VERSION_REQUIRED)]})
+        if current.version != version:
             raise ValidationError({"version": [_stale(current)]})
         for name, value in (changes or {}).items():
             setattr(current, name, value)

@@ -393,7 +393,7 @@ def target_edit_view(request, pk: int):
                 user=request.user,
                 instance=target,
                 changes={"value": data["value"], "tolerance": data["tolerance"] or 0},
-                version=data["version"] or target.version,
+                version=data["version"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

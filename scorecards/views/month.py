@@ -80,7 +80,7 @@ def _office_or_404(request, code: str) -> tuple[Office, access.SidePermissions]:
     if office is None or not permissions.sides(access.VIEW, office):
         # Audited like every refusal of the policy: the same event for a missing office and
         # one the user may not see, naming only what was asked.
-        access._record_denial(Scorecard.objects.all(), request.user, access.VIEW, {"office": code})
+        access.record_denial(Scorecard.objects.all(), request.user, access.VIEW, office=code)
         raise Http404
     return office, permissions
 

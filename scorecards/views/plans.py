@@ -249,7 +249,7 @@ def action_edit_view(request, pk: int):
                     "due": data["due"],
                     "status": data["status"],
                 },
-                version=data["version"] or action.version,
+                version=data["version"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

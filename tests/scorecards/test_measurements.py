@@ -451,3 +451,14 @@ def test_checking_many_rows_costs_a_fixed_number_of_queries(t, django_assert_max
     with django_assert_max_num_queries(8), pytest.raises(MeasurementErrors):
         record_measurements(user=t.leader, rows=rows, source="import")
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+@pytest.mark.parametrize("typed", ["1e3", "2E1", "1,5e2"])
+def test_scientific_notation_is_not_a_value_a_person_typed(typed):
+    from scorecards.measurements import parse_value
+    from scorecards.models import Indicator, Unit
+
+    indicator = Indicator(unit=Unit.COUNT)
+    with pytest.raises(ValueError) as refused:
+        parse_value(typed, indicator)
+    assert str(refused.value) == _("“%(value)s” is not a number.") % {"value": typed}

@@ -390,8 +390,9 @@ def test_an_indicator_change_names_its_version(admin_user, demo_data, people):
     with pytest.raises(ValidationError) as caught:
         save_definition(user=admin_user, instance=indicator, changes={"decimals": 2}, version=1)
     assert list(caught.value.message_dict) == ["version"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         save_definition(user=admin_user, instance=indicator, changes={"decimals": 2})
+    assert caught.value.message_dict["version"] == [_("Give the version your change is based on.")]
     with pytest.raises(ValidationError):
         save_definition(
             user=people["fylkesdirektor.trondelag"],

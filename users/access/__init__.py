@@ -255,6 +255,12 @@ def get_for_action_or_404(queryset: QuerySet, user, action: str, **lookup) -> Mo
     return obj
 
 
+def record_denial(queryset: QuerySet, user, action: str, **lookup) -> None:
+    """Audit a refused lookup that a view answered with 404 itself (the same event as
+    ``get_visible_or_404`` writes, naming only what was asked)."""
+    _record_denial(queryset, user, action, lookup)
+
+
 def _record_denial(queryset: QuerySet, user, action: str, lookup: dict) -> None:
     """Write a refused access: the same event whether the object is missing or forbidden.
 
