@@ -321,7 +321,7 @@ def import_view(request, office: str):
     ):
         raise PermissionDenied(_(NOT_YOUR_SIDE))
     if request.method == "GET" and request.GET.get("mal"):
-        return _template_download(office, period, permissions)
+        return _template_download(request.user, office, period, permissions)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     status = 200
@@ -367,13 +367,15 @@ def import_view(request, office: str):
     )
 
 
-def _template_download(office: Office, period: datetime.date, permissions) -> HttpResponse:
+def _template_download(user, office: Office, period: datetime.date, permissions) -> HttpResponse:
     """A CSV with the header and the reporting month's rows of the indicators the user changes,
     with the values already stored (blank where none)."""
     indicators = _changeable(office, period, permissions)
     stored = {
         m.indicator_id: m
-        for m in Measurement.objects.filter(office=office, period=period, indicator__in=indicators)
+        for m in Measurement.objects.visible_to(user, access.CHANGE).filter(
+            office=office, period=period, indicator__in=indicators
+        )
     }
     rows = []
     for indicator in indicators:
