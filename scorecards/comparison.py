@@ -27,12 +27,7 @@ BEST_COUNT = 3
 
 def value_offices(permissions, indicator: Indicator) -> set[int]:
     """Ids of the offices whose values of ``indicator`` the permissions open (no query)."""
-    from users.access import VIEW
-
-    offices = permissions.offices(VIEW, indicator.side)
-    if indicator.shared:
-        offices |= permissions.offices(VIEW, Side.JOINT)
-    return offices
+    return permissions.value_offices(indicator.side, shared=indicator.shared)
 
 
 def own_office_ids(user) -> set[int]:
@@ -49,7 +44,7 @@ def own_office_ids(user) -> set[int]:
     )
 
 
-def _applying(offices: list[Office], indicators: list[Indicator], period) -> list[Office]:
+def applying(offices: list[Office], indicators: list[Indicator], period) -> list[Office]:
     """The offices at least one of ``indicators`` applies to in the month (two queries)."""
     wanted = {indicator.pk for indicator in indicators}
     applies = indicators_for_offices(offices, period)
@@ -118,7 +113,7 @@ def compare(user, indicator: Indicator, period: datetime.date) -> Comparison:
     office_ids = value_offices(permissions, indicator)
     if not office_ids:
         return Comparison(indicator, period, [], values_shared=False)
-    offices = _applying(list(Office.objects.filter(pk__in=office_ids)), [indicator], period)
+    offices = applying(list(Office.objects.filter(pk__in=office_ids)), [indicator], period)
     measurements = {
         m.office_id: m
         for m in Measurement.objects.visible_to(user).filter(
@@ -228,8 +223,8 @@ def group_table(
     for measurement in measurements:
         values.setdefault(measurement.indicator_id, {})[measurement.office_id] = measurement.value
         with_values.add(measurement.office_id)
-    applying = {office.pk for office in _applying(candidates, indicators, period)}
-    offices = [o for o in candidates if o.pk in applying or o.pk in with_values]
+    applies = {office.pk for office in applying(candidates, indicators, period)}
+    offices = [o for o in candidates if o.pk in applies or o.pk in with_values]
     if office_codes is not None:
         order = {code: index for index, code in enumerate(office_codes)}
         offices.sort(key=lambda office: order[office.code])

@@ -226,9 +226,7 @@ def scorecards_for(
         joint = permissions.allows("view", office, Side.JOINT)
         card_lines = []
         for indicator in indicators[office.pk]:
-            sees_values = permissions.allows("view", office, indicator.side) or (
-                indicator.shared and joint
-            )
+            sees_values = permissions.views_values(office, indicator.side, shared=indicator.shared)
             if not sees_values and not joint:
                 continue
             line = _card_line(

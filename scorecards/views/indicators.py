@@ -160,14 +160,15 @@ def indicator_detail_view(request, code: str):
     value_ids = comparison.value_offices(permissions, indicator)
     joint_ids = permissions.offices(access.VIEW, Side.JOINT)
     candidates = list(Office.objects.filter(pk__in=value_ids | joint_ids))
-    applying = comparison._applying(candidates, [indicator], period)
+    applying = comparison.applying(candidates, [indicator], period)
     value_offices = [office for office in applying if office.pk in value_ids]
     status_offices = [office for office in applying if office.pk not in value_ids]
     office = _chosen_office(request, value_offices, status_offices)
     history = comparison.office_history(request.user, office, indicator, period) if office else None
     authority = level_authority(request.user)
     targets = list(
-        Target.objects.filter(indicator=indicator)
+        Target.objects.visible_to(request.user)
+        .filter(indicator=indicator)
         .select_related("county", "municipality", "office")
         .prefetch_related("history__changed_by")
         .order_by("-year", "month", "level", "pk")

@@ -219,6 +219,16 @@ class SidePermissions:
         wanted = _row_action(action)
         return {office for office, s, a in self.rows if s == side and a == wanted}
 
+    def views_values(self, office, side: str, *, shared: bool = False) -> bool:
+        """Whether one may view rows of ``side`` at ``office`` — or, where their owner shared
+        them (an indicator's values, rule 7), as a viewer of the office's joint data."""
+        return self.allows(VIEW, office, side) or (shared and self.allows(VIEW, office, Side.JOINT))
+
+    def value_offices(self, side: str, *, shared: bool = False) -> set[int]:
+        """Ids of the offices whose ``side`` rows one may view, by ``views_values``'s rule."""
+        offices = self.offices(VIEW, side)
+        return offices | self.offices(VIEW, Side.JOINT) if shared else offices
+
     def __len__(self) -> int:
         return len(self.rows)
 
