@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "offices",
     "agreements",
     "scorecards",
+    "reviews",
     "reports",
 ]
 
@@ -414,6 +415,9 @@ if not 1 <= SCORECARD_DEADLINE_DAY <= 28:
     raise ImproperlyConfigured("SCORECARD_DEADLINE_DAY must be a day from 1 to 28.")
 # The most rows one import file or one bulk API call may carry (all-or-nothing, one transaction).
 MEASUREMENT_IMPORT_MAX_ROWS = env.int("MEASUREMENT_IMPORT_MAX_ROWS", default=50_000)
+# The most rows one export of a review page (CSV or Excel) may hold; a larger one is refused
+# with a message naming the limit and how to narrow the page, instead of running into a timeout.
+REVIEW_EXPORT_MAX_ROWS = env.int("REVIEW_EXPORT_MAX_ROWS", default=20_000)
 
 # --- Demo data ------------------------------------------------------------------------------------
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="navpartner-demo")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("kontorer/", include("offices.urls")),
     path("avtaler/", include("agreements.urls")),
     path("malekort/", include("scorecards.urls")),
+    path("oppfolging/", include("reviews.urls")),
     path("rapporter/", include("reports.urls")),
     path("tilgang/", include("users.urls")),
     path("healthz", healthz, name="healthz"),

@@ -22,6 +22,8 @@ class ReportKind(models.TextChoices):
     OFFICE_FACT_SHEET = "office_fact_sheet", _("Office fact sheet")
     AGREEMENT_VERSION = "agreement_version", _("Partnership agreement")
     SCORECARD = "scorecard", _("Scorecard")
+    MUNICIPAL_SUMMARY = "municipal_summary", _("Municipal monthly summary")
+    COUNTY_SUMMARY = "county_summary", _("County monthly summary")
 
 
 class ReportStatus(models.TextChoices):
