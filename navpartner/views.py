@@ -2,8 +2,10 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 PER_PAGE = 50
+BACK = "tilbake"  # a drill-down's way back to the page it came from
 
 
 def add_service_errors(form, error) -> None:
@@ -27,3 +29,19 @@ def render_filtered_list(request, template_name: str, filterset, *, per_page: in
     return render(
         request, template_name, {"filter": filterset, "page": page, "query": query.urlencode()}
     )
+
+
+def back_link(request, default: str) -> str:
+    """Where a drill-down page's "back" leads: its ``tilbake`` parameter if that is a path of
+    this site (e.g. a review page's URL with its month and filters), else ``default``. Only a
+    local path is followed, so the parameter cannot send anyone to another site."""
+    target = request.GET.get(BACK, "")
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return default

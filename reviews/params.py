@@ -15,7 +15,6 @@ import datetime
 from dataclasses import dataclass, field, replace
 
 from django.http import QueryDict
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from navpartner.sidedata import Side
@@ -29,7 +28,7 @@ SIDE = "side"
 STATUS = "status"
 SORT = "sorter"
 INDICATOR = "indikator"
-BACK = "tilbake"
+BACK = "tilbake"  # the drill-down's way back: navpartner.views.back_link
 
 SIDES = (Side.STATE.value, Side.MUNICIPAL.value)
 SORTS = ("office", "status", "result")  # by office name, by number of missed, by result of the
@@ -158,18 +157,3 @@ class ReviewParams:
         query = QueryDict(mutable=True)
         query.update(pairs)
         return query.urlencode()
-
-
-def back_link(request, default: str) -> str:
-    """Where a drill-down page's "back" leads: its ``tilbake`` parameter if that is a path of
-    this site (a review page's URL with its month and filters), else ``default``."""
-    target = request.GET.get(BACK, "")
-    if (
-        target
-        and target.startswith("/")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return default
