@@ -668,3 +668,70 @@ def may_write_joint(user, offices: Iterable) -> bool:
     return bool(offices) and all(
         permissions.allows(CHANGE, office, Side.JOINT) for office in offices
     )
+
+
+# The review pages (issue 11): a municipality's review is for its executive and advisors, a
+# county's for its director and advisors. Anyone else — the other line, another municipality or
+# county, an office's staff — gets 404, as for any object outside their reach.
+MUNICIPAL_REVIEW_ROLES = ("municipal_executive", "municipal_advisor")
+COUNTY_REVIEW_ROLES = ("county_director", "county_advisor")
+
+
+def reviewed_municipalities(user) -> QuerySet:
+    """The municipalities whose review page ``user`` may open (their active municipal roles)."""
+    from offices.models import Municipality
+
+    if not is_signed_in(user):
+        return Municipality.objects.none()
+    return Municipality.objects.filter(
+        pk__in=_review_scopes(user, MUNICIPAL_REVIEW_ROLES, "municipality")
+    )
+
+
+def reviewed_counties(user) -> QuerySet:
+    """The counties whose review page ``user`` may open (their active county roles)."""
+    from offices.models import County
+
+    if not is_signed_in(user):
+        return County.objects.none()
+    return County.objects.filter(pk__in=_review_scopes(user, COUNTY_REVIEW_ROLES, "county"))
+
+
+def _review_scopes(user, roles: Iterable[str], field: str) -> QuerySet:
+    from users.models import RoleAssignment
+
+    return (
+        RoleAssignment.objects.active()
+        .filter(user=user, role__in=list(roles), **{f"{field}__isnull": False})
+        .values(field)
+    )
+
+
+def get_reviewed_municipality_or_404(user, number: str):
+    """The municipality numbered ``number`` if ``user`` may open its review; else 404 (the
+    refusal is audited, like every other one)."""
+    from offices.models import Municipality
+
+    # Numbers are reused across mergers (dated rows): the newest row the user's role names.
+    municipality = (
+        reviewed_municipalities(user)
+        .select_related("county")
+        .filter(number=number)
+        .order_by("-valid_from")
+        .first()
+    )
+    if municipality is None:
+        _record_denial(Municipality.objects.all(), user, "municipal_review", {"number": number})
+        raise Http404
+    return municipality
+
+
+def get_reviewed_county_or_404(user, number: str):
+    """The county numbered ``number`` if ``user`` may open its review; else 404 (audited)."""
+    from offices.models import County
+
+    try:
+        return reviewed_counties(user).get(number=number)
+    except County.DoesNotExist as missing:
+        _record_denial(County.objects.all(), user, "county_review", {"number": number})
+        raise Http404 from missing
