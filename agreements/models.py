@@ -192,6 +192,12 @@ class AgreementVersion(models.Model):
     partnership_meetings_per_year = models.PositiveSmallIntegerField(
         _("partnership meetings a year"), default=1
     )
+    # The brukerråd meets about four times a year at each office (001 §4.8.2, §6.6.2).
+    user_council_meetings_per_year = models.PositiveSmallIntegerField(
+        _("user council meetings a year"),
+        default=4,
+        help_text=_("Meetings of the office's user council (brukerråd)."),
+    )
     content_hash = models.CharField(
         _("content hash"), max_length=64, blank=True, help_text=_("SHA-256 of what was approved.")
     )

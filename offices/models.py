@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from navpartner.querysets import ReferenceData, VisibleToQuerySet
-from navpartner.sidedata import SideDataModel
+from navpartner.sidedata import Side, SideData, SideDataModel
 
 
 def valid_on_filter(day: datetime.date, prefix: str = "") -> Q:
@@ -239,3 +239,92 @@ class OfficeNote(SideDataModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OfficeDocumentKind(models.TextChoices):
+    """The dated documents of an office that the 2011 audit asked for (001 §4.1)."""
+
+    BUSINESS_PLAN = "business_plan", _("Business plan (virksomhetsplan)")
+    INTERNAL_CONTROL = "internal_control", _("Internal-control routines")
+
+
+class OfficeDocumentQuerySet(VisibleToQuerySet):
+    def in_force(self, on: datetime.date | None = None) -> "OfficeDocumentQuerySet":
+        """Documents that hold on ``on`` (default today): valid from then or earlier, and not
+        withdrawn by then."""
+        on = on or timezone.localdate()
+        return self.filter(valid_from__lte=on).filter(
+            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__date__gt=on)
+        )
+
+
+class OfficeDocument(models.Model):
+    """A dated document of an office: its annual virksomhetsplan (business plan) or the
+    municipality's internal-control routines for its services in the office.
+
+    The document itself lives in the parties' archives; the record says that it exists, from
+    when it holds, where to find it (``reference``: an archive or case number, or a URL) and who
+    recorded it. It is **joint data** of the office: both parties must be able to see that the
+    plan and the routines exist (001 §4.1). Who may record which kind is decided in
+    ``offices/services.py`` (the business plan: the leader or either side's authority; the
+    internal control: the municipal side). A record is never edited: a newer one supersedes it,
+    and a wrong one is withdrawn (``withdrawn_at``), so that the history stays.
+    """
+
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="documents", verbose_name=_("office")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OfficeDocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        help_text=_("The year a business plan is for."),
+    )
+    valid_from = models.DateField(_("valid from"))
+    reference = models.CharField(
+        _("reference"),
+        max_length=300,
+        blank=True,
+        help_text=_("Archive or case number, or a link to the document."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    recorded_by = models.ForeignKey(
+        "users.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # The recorder's employer side when recording: the internal control must be the
+    # municipality's (Social Services Act § 5), and readers see which party recorded what.
+    recorded_by_side = models.CharField(_("recorded by line"), max_length=10, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "users.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+
+    visibility = SideData(office="office", side=Side.JOINT)
+    objects = OfficeDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office", "kind", "-valid_from", "-pk"]
+        verbose_name = _("office document")
+        verbose_name_plural = _("office documents")
+        indexes = [models.Index(fields=["office", "kind", "valid_from"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="business_plan") | Q(year__isnull=False),
+                name="office_document_business_plan_has_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

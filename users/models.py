@@ -16,7 +16,7 @@ from guardian.managers import UserObjectPermissionManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from navpartner.querysets import VisibleToQuerySet
-from navpartner.sidedata import DELEGABLE_SIDE_CHOICES, DELEGABLE_SIDES, Side  # noqa: F401  (Side re-exported)
+from navpartner.sidedata import DELEGABLE_SIDE_CHOICES, DELEGABLE_SIDES, Side, SideData  # noqa: F401  (Side re-exported)
 from offices.models import County, Municipality, Office
 
 
@@ -606,3 +606,39 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events are append-only")
+
+
+class AccessReviewConfirmation(models.Model):
+    """That someone who reviews an office's access (its leader, a served municipality's
+    executive, its county director) has looked through its access review and confirmed it.
+
+    The 2011 audit asked the parties to make sure, through internal control, that information
+    security holds as the circle of people with access grows (001 §5.1, ch. 7); a dated
+    confirmation is the record that the review was actually looked at. It is joint data of the
+    office: either party may see who confirmed and when. Written only through
+    ``users.services.access_review_confirm``, which checks the reviewer and audits the write.
+    """
+
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        related_name="access_review_confirmations",
+        verbose_name=_("office"),
+    )
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("confirmed by")
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    visibility = SideData(office="office", side=Side.JOINT)
+    objects = VisibleToQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office", "-confirmed_at", "-pk"]
+        verbose_name = _("access review confirmation")
+        verbose_name_plural = _("access review confirmations")
+        indexes = [models.Index(fields=["office", "-confirmed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.confirmed_at:%Y-%m-%d}"
