@@ -4,11 +4,12 @@ be shared; ``reviews/params.py`` reads and writes them."""
 
 from django.urls import path
 
-from reviews.views import county, municipal
+from reviews.views import county, index, municipal
 
 app_name = "reviews"
 
 urlpatterns = [
+    path("", index.review_index_view, name="index"),
     # The municipal executive's review (reviews/views/municipal.py)
     path("kommune/<str:number>/", municipal.municipal_review_view, name="municipal"),
     path(

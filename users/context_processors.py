@@ -6,8 +6,17 @@ from functools import cached_property
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from users.models import Role
+from users.models import COUNTY_ROLES, MUNICIPALITY_ROLES, Role
 from users.selectors import active_role_assignments, navigation
+
+
+@dataclass(frozen=True)
+class ReviewLink:
+    """A review page the person may open: their municipality's or their county's."""
+
+    url: str
+    name: str
+    kind: str  # "municipality" or "county"
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,21 @@ class Shell:
         )
 
     @cached_property
+    def reviews(self) -> list[ReviewLink]:
+        """The review pages of the person's municipal and county roles (issue 11), from the
+        roles already read: a URL name only, as users imports nothing of the reviews app. The
+        pages themselves ask ``access.get_reviewed_*_or_404``, which reads the same roles."""
+        links = {}
+        for role in self.roles:
+            if role.role in MUNICIPALITY_ROLES and role.municipality_id:
+                url = reverse("reviews:municipal", args=[role.municipality.number])
+                links[url] = ReviewLink(url, role.municipality.name, "municipality")
+            elif role.role in COUNTY_ROLES and role.county_id:
+                url = reverse("reviews:county", args=[role.county.number])
+                links[url] = ReviewLink(url, role.county.name, "county")
+        return list(links.values())
+
+    @cached_property
     def menu(self) -> list[MenuItem]:
         """The main menu: only the pages this person can use (``users.selectors.navigation``)."""
         offers = navigation(user=self.user, roles=self.roles)
@@ -45,6 +69,13 @@ class Shell:
         name = getattr(match, "url_name", "")
         items = [
             ("home", _("Front page"), name == "home" and not app, True),
+            # The monthly review of a municipality or county: its executive, director, advisors.
+            (
+                self.reviews[0].url if len(self.reviews) == 1 else "reviews:index",
+                _("Review"),
+                app == "reviews",
+                bool(self.reviews),
+            ),
             ("offices:list", _("Offices"), app == "offices", True),
             # Rule 1: any role at an office, municipality or county sees the partnership
             # agreements there (a URL name only: users imports nothing of agreements).
@@ -83,7 +114,9 @@ class Shell:
             ),
         ]
         return [
-            MenuItem(reverse(url), label, current) for url, label, current, shown in items if shown
+            MenuItem(url if url.startswith("/") else reverse(url), label, current)
+            for url, label, current, shown in items
+            if shown
         ]
 
 

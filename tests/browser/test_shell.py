@@ -28,8 +28,8 @@ ROLES_SEEN = [
     ("leder.heimdal", {"heimdal"}, REVIEWER),
     ("stat.heimdal", {"heimdal"}, EVERYONE | {DELEGATIONS}),  # holds a delegation
     ("kommune.heimdal", {"heimdal"}, EVERYONE),
-    ("radmann.trondheim", TRONDHEIM_OFFICES, REVIEWER),
-    ("fylkesdirektor.trondelag", TRONDELAG_OFFICES, REVIEWER),
+    ("radmann.trondheim", TRONDHEIM_OFFICES, REVIEWER | {"/oppfolging/kommune/5001/"}),
+    ("fylkesdirektor.trondelag", TRONDELAG_OFFICES, REVIEWER | {"/oppfolging/fylke/50/"}),
 ]
 ROLE_IDS = ["leader", "state-staff", "municipal-staff", "municipal-executive", "county-director"]
 
@@ -266,7 +266,8 @@ def test_every_header_stop_shows_a_focus_ring(page, sign_in, viewport):
     texts = [stop["text"] for stop in stops]
     assert texts[0] == "navpartner", texts
     if viewport is DESKTOP:
-        assert len(stops) == 1 + len(REVIEWER) + 1, texts  # title, the menu, the user menu
+        # title, the menu (with the county's review), the user menu
+        assert len(stops) == 1 + len(REVIEWER) + 1 + 1, texts
     else:
         assert len(stops) == 3, texts  # title, "Menu", the user menu
         assert stops[1]["tag"] == "SUMMARY"

@@ -26,6 +26,9 @@ ACCESS_PAGES = {
     reverse("access:audit-list"),
 }
 REVIEWER = EVERYONE | ACCESS_PAGES
+# The monthly review pages (issue 11): the executive's municipality, the director's county.
+MUNICIPAL_REVIEW = reverse("reviews:municipal", args=["5001"])
+COUNTY_REVIEW = reverse("reviews:county", args=["50"])
 
 
 def menu(client, username: str) -> set[str]:
@@ -44,8 +47,8 @@ def front_page_offices(client, username: str) -> list[str]:
     ("username", "expected"),
     [
         ("leder.heimdal", REVIEWER),
-        ("radmann.trondheim", REVIEWER),
-        ("fylkesdirektor.trondelag", REVIEWER),
+        ("radmann.trondheim", REVIEWER | {MUNICIPAL_REVIEW}),
+        ("fylkesdirektor.trondelag", REVIEWER | {COUNTY_REVIEW}),
         # Holds a delegation (the demo's): sees it, and nothing else of the access pages.
         ("stat.heimdal", EVERYONE | {reverse("access:delegation-list")}),
         ("kommune.heimdal", EVERYONE),
