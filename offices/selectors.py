@@ -103,3 +103,26 @@ def county_overview(*, user) -> QuerySet[County]:
     from django.db.models import Count
 
     return county_list(user=user).annotate(office_count=Count("offices")).filter(office_count__gt=0)
+
+
+def office_documents_visible(*, user, office: Office) -> QuerySet:
+    """The office's dated documents (joint data: whoever may view its joint data), newest
+    first, withdrawn ones included (the page marks them)."""
+    from offices.models import OfficeDocument
+
+    return (
+        OfficeDocument.objects.visible_to(user)
+        .filter(office=office)
+        .select_related("recorded_by", "withdrawn_by")
+        .order_by("kind", "-valid_from", "-pk")
+    )
+
+
+def office_document_get(*, user, office: Office, pk) -> "OfficeDocument":  # noqa: F821
+    """One document of the office: 404 when unknown or not visible."""
+    from offices.models import OfficeDocument
+    from users.access import get_visible_or_404
+
+    return get_visible_or_404(
+        OfficeDocument.objects.select_related("office"), user, office=office, pk=pk
+    )

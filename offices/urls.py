@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offices import note_views, views
+from offices import document_views, note_views, views
 
 app_name = "offices"
 
@@ -13,5 +13,11 @@ urlpatterns = [
         "<slug:code>/notater/<int:pk>/slett/",
         note_views.office_note_delete_view,
         name="note-delete",
+    ),
+    path("<slug:code>/dokumenter/", document_views.office_documents_view, name="documents"),
+    path(
+        "<slug:code>/dokumenter/<int:pk>/trekk-tilbake/",
+        document_views.office_document_withdraw_view,
+        name="document-withdraw",
     ),
 ]

@@ -1,0 +1,45 @@
+"""Template tags of audit readiness (``reviews/readiness.py``).
+
+On the office page (``offices`` does not import ``reviews``; its template loads this library):
+
+    {% load readiness_tags %}
+    {% office_readiness office %}
+
+In the review pages' tables (H2/H3), per office row, with ``readiness`` an ``OfficeReadiness``
+from ``readiness_for_offices`` (or None):
+
+    {% include "reviews/includes/readiness_header.html" %}           the <th scope="col"> cells
+    {% include "reviews/includes/readiness_cells.html" with readiness=row.readiness %}
+    {% include "reviews/includes/readiness_summary.html" with readiness=row.readiness %}
+"""
+
+from django import template
+
+from reviews import readiness as readiness_module
+
+register = template.Library()
+
+
+@register.inclusion_tag("reviews/readiness/office_section.html", takes_context=True)
+def office_readiness(context, office) -> dict:
+    """The "Revisjonsklar" section of an office: nothing at all for a reader who may not see the
+    office's joint data (the criteria read only joint data)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    result = None
+    if user is not None and user.is_authenticated:
+        result = readiness_module.office_readiness(user=user, office=office)
+        if not result.visible:
+            result = None
+    return {"office": office, "readiness": result}
+
+
+@register.simple_tag
+def readiness_criteria() -> tuple:
+    """The criteria's definitions in their fixed order (key, title, short_title, source)."""
+    return readiness_module.CRITERIA
+
+
+@register.filter
+def readiness_state_label(state: str) -> str:
+    return str(readiness_module.STATE_LABELS.get(state, ""))
