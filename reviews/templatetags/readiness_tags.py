@@ -27,11 +27,30 @@ def office_readiness(context, office) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     result = None
-    if user is not None and user.is_authenticated:
+    if user is not None and user.is_authenticated and _may_reach(context, office):
         result = readiness_module.office_readiness(user=user, office=office)
         if not result.visible:
             result = None
     return {"office": office, "readiness": result}
+
+
+def _may_reach(context, office) -> bool:
+    """A shortcut, never the decision: whether any of the reader's roles (already read for the
+    page header, ``users/context_processors.py``) is at the office, its county or a municipality
+    it serves today — the only ways to the office's joint data (rule 1; delegations open one
+    side only). Where it says no, the page spares the policy's query; where it says yes, or the
+    page has no header, ``readiness_for_offices`` asks the policy itself."""
+    shell = context.get("shell")
+    memberships = getattr(office, "current_memberships", None)
+    if shell is None or memberships is None:
+        return True
+    municipalities = {membership.municipality_id for membership in memberships}
+    return any(
+        role.office_id == office.pk
+        or (role.county_id is not None and role.county_id == office.county_id)
+        or (role.municipality_id is not None and role.municipality_id in municipalities)
+        for role in shell.roles
+    )
 
 
 @register.simple_tag
