@@ -305,6 +305,14 @@ ROUTES = {
     "api:action-plan-actions": (lambda o: {"pk": o["plan"]}, "post", "kommune.lerkendal"),
     "api:action-plan-follow-ups": (lambda o: {"pk": o["plan"]}, "post", "kommune.lerkendal"),
     "api:action-plan-close": (lambda o: {"pk": o["plan"]}, "post", "kommune.lerkendal"),
+    # Audit readiness (issue 11 item 8): an office's documents are its joint data; Lerkendal's
+    # municipal staff do not see Heimdal's (tests/offices/test_documents.py).
+    "offices:documents": (lambda o: {"code": "heimdal"}, "get", "kommune.lerkendal"),
+    "offices:document-withdraw": (
+        lambda o: {"code": "heimdal", "pk": 1},
+        "post",
+        "kommune.lerkendal",
+    ),
 }
 
 
