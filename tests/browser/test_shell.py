@@ -120,17 +120,17 @@ def test_header_is_one_row_at_1366(page, sign_in, username):
     assert header.bounding_box()["height"] <= 64
 
 
-@pytest.mark.parametrize("width", [1312, 1311, 1024, 768, 480, 375])
+@pytest.mark.parametrize("width", [1344, 1343, 1024, 768, 480, 375])
 def test_header_fits_in_one_row_at_every_width(page, sign_in, width):
-    """The widest menu (a reviewer's, in bokmål) in a row down to 82rem, a "Menu" below; the
+    """The widest menu (a reviewer's, in bokmål) in a row down to 84rem, a "Menu" below; the
     row leaves room for a name of the user menu's full 12rem."""
     page.set_viewport_size({"width": width, "height": 800})
     sign_in("fylkesdirektor.trondelag")
     page.goto(REVIEW)
     assert page.get_by_test_id("header").bounding_box()["height"] <= 64
     assert overflow(page) is None, overflow(page)
-    expect(page.get_by_test_id("main-menu")).to_be_visible(visible=width >= 1312)
-    if width >= 1312:
+    expect(page.get_by_test_id("main-menu")).to_be_visible(visible=width >= 1344)
+    if width >= 1344:
         nav = page.get_by_test_id("main-menu").bounding_box()
         user_menu = page.get_by_test_id("current-user").bounding_box()
         name_room = 12 * 16 - page.locator(".app-usermenu__name").bounding_box()["width"]
@@ -337,7 +337,7 @@ def walk(page: Page, base: str, start: str = HOME) -> dict[str, dict | None]:
             parts = urlsplit(urljoin(base + url, href))
             if parts.netloc != urlsplit(base).netloc or parts.path.startswith(SKIPPED_PATHS):
                 continue
-            if parts.path.endswith(("/download/", "/csv/")):
+            if parts.path.endswith(("/download/", "/csv/", ".csv", ".xlsx")):  # downloads
                 continue
             found = parts.path + (f"?{parts.query}" if parts.query else "")
             if found not in seen and found not in queue:
