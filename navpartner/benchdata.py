@@ -47,10 +47,16 @@ PREFIX = "bench-"
 NATIONAL_OFFICES = 264
 STAFF_PER_SIDE = 10
 NOTES_PER_OFFICE = 300  # 264 × 300 ≈ 79 k notes
+MONTHS = 120  # ten years of monthly values
+COUNTY_ADVISORS = 2  # per county
+# Oslo is one municipality served by one office per district (bydel): the largest municipality
+# by offices, as in Norway. Only at national scale.
+OSLO, OSLO_DISTRICTS = "0301", 15
 AUDIT_EVENTS = 1_000_000
-# Fixed moments, so that a top-up continues the same series: memberships from the 2024 reform,
+# Fixed moments, so that a top-up continues the same series: memberships from 2015 (before the
+# ten years of values),
 # roles from 2025, and the events one every 31.5 s from 1 November 2025 (a million in a year).
-MEMBERSHIP_FROM = datetime.date(2024, 1, 1)
+MEMBERSHIP_FROM = datetime.date(2015, 1, 1)
 ROLES_FROM = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
 DELEGATIONS_TO = datetime.datetime(2035, 1, 1, tzinfo=datetime.UTC)
 EVENTS_FROM = datetime.datetime(2025, 11, 1, tzinfo=datetime.UTC)
@@ -87,6 +93,11 @@ class Scale:
     staff_per_side: int = STAFF_PER_SIDE
     notes_per_office: int = NOTES_PER_OFFICE
     events: int = AUDIT_EVENTS
+    months: int = MONTHS
+
+    @property
+    def oslo_districts(self) -> int:
+        return OSLO_DISTRICTS if self.offices >= 100 else 0
 
 
 @dataclass
@@ -263,17 +274,27 @@ def build_organisation(scale: Scale) -> None:
     for municipality in municipalities:
         by_county.setdefault(municipality.county_id, []).append(municipality)
     counties = {county.pk: county for county in County.objects.all()}
-    quotas = _quotas({c: len(ms) for c, ms in by_county.items()}, scale.offices)
+    oslo = next((m for m in municipalities if m.number == OSLO), None)
+    districts = scale.oslo_districts if oslo else 0
+    quotas = _quotas(
+        {c: len(ms) for c, ms in by_county.items()}, scale.offices - max(0, districts - 1)
+    )
 
     offices: list[Office] = []
     served: list[list[Municipality]] = []
     for county_id in sorted(by_county, key=lambda c: counties[c].number):
-        for group in _chunks(by_county[county_id], quotas[county_id]) if quotas[county_id] else []:
+        groups = _chunks(by_county[county_id], quotas[county_id]) if quotas[county_id] else []
+        if districts and oslo.county_id == county_id:
+            groups = [g for g in groups if g != [oslo]] + [[oslo]] * districts
+        for district, group in enumerate(groups):
             number = len(offices) + 1
+            suffix = " m.fl." if len(group) > 1 else ""
+            if group == [oslo] and districts:
+                suffix = f" bydel {district + 1}"
             offices.append(
                 Office(
                     code=f"{PREFIX}{number:03d}",
-                    name=f"NAV {group[0].name}" + (" m.fl." if len(group) > 1 else ""),
+                    name=f"NAV {group[0].name}{suffix}",
                     county_id=county_id,
                     street_address=f"Storgata {number}",
                     postal_code=f"{number:04d}",
@@ -335,18 +356,28 @@ def build_organisation(scale: Scale) -> None:
         county = counties[county_id]
         people.append(person(f"{PREFIX}fd-{county.number}", EmployerSide.STATE, county=county))
         roles.append((people[-1].username, Role.COUNTY_DIRECTOR, {"county": county}))
-    for group in served:
-        for municipality in group:
+        for n in range(COUNTY_ADVISORS):
+            people.append(
+                person(f"{PREFIX}fr-{county.number}-{n}", EmployerSide.STATE, county=county)
+            )
+            roles.append((people[-1].username, Role.COUNTY_ADVISOR, {"county": county}))
+    served_municipalities = {m.pk: m for group in served for m in group}
+    for municipality in served_municipalities.values():
+        for kind, role in (("rm", Role.MUNICIPAL_EXECUTIVE), ("ra", Role.MUNICIPAL_ADVISOR)):
             people.append(
                 person(
-                    f"{PREFIX}rm-{municipality.number}",
+                    f"{PREFIX}{kind}-{municipality.number}",
                     EmployerSide.MUNICIPAL,
                     municipality=municipality,
                 )
             )
-            roles.append(
-                (people[-1].username, Role.MUNICIPAL_EXECUTIVE, {"municipality": municipality})
-            )
+            roles.append((people[-1].username, role, {"municipality": municipality}))
+    # The directorate's administrator and a national statistics system: roles without offices,
+    # so no permission rows (users/access/permissions.py).
+    people.append(person(f"{PREFIX}direktorat", EmployerSide.STATE))
+    roles.append((people[-1].username, Role.NATIONAL_ADMIN, {}))
+    people.append(person(f"{PREFIX}statistikk", ""))
+    roles.append((people[-1].username, Role.STATISTICS_CLIENT, {}))
     User.objects.bulk_create(people, batch_size=2000)
     users = {user.username: user for user in User.objects.filter(username__startswith=PREFIX)}
     assignments = RoleAssignment.objects.bulk_create(
@@ -403,6 +434,8 @@ def _permission_rows(assignments, delegations, offices, served) -> Iterator:
     for assignment in assignments:
         employer = assignment.user.employer_side
         basis = PermissionBasis.ROLE
+        if assignment.role in (Role.NATIONAL_ADMIN, Role.STATISTICS_CLIENT):
+            continue
         if assignment.role == Role.OFFICE_LEADER:
             basis = PermissionBasis.OFFICE_LEADER
             reach = [assignment.office_id]
@@ -413,9 +446,15 @@ def _permission_rows(assignments, delegations, offices, served) -> Iterator:
         elif assignment.role == Role.COUNTY_DIRECTOR:
             reach = county_offices[assignment.county_id]
             sides = {Side.JOINT: both, Side.STATE: both}
-        else:  # the municipal executive
+        elif assignment.role == Role.COUNTY_ADVISOR:
+            reach = county_offices[assignment.county_id]
+            sides = {Side.JOINT: ("view",), Side.STATE: both}
+        elif assignment.role == Role.MUNICIPAL_EXECUTIVE:
             reach = municipality_offices[assignment.municipality_id]
             sides = {Side.JOINT: both, Side.MUNICIPAL: both}
+        else:  # the municipal advisor
+            reach = municipality_offices[assignment.municipality_id]
+            sides = {Side.JOINT: ("view",), Side.MUNICIPAL: both}
         for office_id in reach:
             for side, actions in sides.items():
                 for action in actions:
@@ -459,7 +498,7 @@ def verify_permissions() -> int:
     ]
     sample += [
         User.objects.filter(username__startswith=f"{PREFIX}{kind}-").order_by("username").first()
-        for kind in ("fd", "rm")
+        for kind in ("fd", "fr", "rm", "ra")
     ]
     sample = [user for user in sample if user is not None]
     changed = []
@@ -634,6 +673,8 @@ def top_up_events(target: int) -> int:
 
 def analyze() -> None:
     """Fresh planner statistics after a bulk load (PostgreSQL), as autovacuum would give."""
+    from navpartner import benchdata_agreements, benchdata_scorecards
+
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in (
@@ -645,6 +686,8 @@ def analyze() -> None:
                 Delegation,
                 OfficeUserObjectPermission,
                 AuditEvent,
+                *benchdata_scorecards.TABLES,
+                *benchdata_agreements.TABLES,
             ):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     else:
@@ -691,6 +734,26 @@ def ensure(
         with transaction.atomic():
             build_notes(scale)
         built.seconds["notes"] = time.perf_counter() - began
+    # The målekort and the agreements (navpartner/benchdata_scorecards.py, _agreements.py):
+    # built when missing, also on data built before they were part of the set.
+    from navpartner import benchdata_agreements, benchdata_scorecards
+
+    if not benchdata_scorecards.built():
+        log(f"Writing the indicator library and {scale.months} months of values …")
+        began = time.perf_counter()
+        with transaction.atomic():
+            benchdata_scorecards.build_library(scale)
+        built.seconds["indicators_targets"] = time.perf_counter() - began
+        began = time.perf_counter()
+        benchdata_scorecards.build_values(scale)
+        built.seconds["values_scorecards"] = time.perf_counter() - began
+        built.reused = False
+    if not benchdata_agreements.built():
+        log("Writing agreements, versions, approvals and meetings …")
+        began = time.perf_counter()
+        benchdata_agreements.build_agreements(scale)
+        built.seconds["agreements_meetings"] = time.perf_counter() - began
+        built.reused = False
     began = time.perf_counter()
     added = 0
     if generated_events() < scale.events:
@@ -714,4 +777,6 @@ def ensure(
         notes=OfficeNote.objects.count(),
         audit_events=AuditEvent.objects.count(),
     )
+    built.counts.update(benchdata_scorecards.counts())
+    built.counts.update(benchdata_agreements.counts())
     return built

@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = ["--offices", "5", "--staff-per-side", "2", "--notes-per-office", "10", "--events", "2000"]
+TINY = [
+    "--offices", "5", "--staff-per-side", "2", "--notes-per-office", "10", "--months", "14",
+    "--events", "2000",
+]  # fmt: skip
 ROWS = [
     "notes visible_to: office leader",
     "notes visible_to: county director",

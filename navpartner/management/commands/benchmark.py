@@ -35,23 +35,27 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.test import Client, RequestFactory
 from django.urls import resolve
 from django.utils import timezone
 from rest_framework import mixins
 
-from navpartner import benchdata
+from navpartner import benchdata, benchpages
 from navpartner.api.pagination import StandardPagination
 from navpartner.sidedata import Side
 from offices.api.notes import OfficeNoteViewSet
 from offices.api.views import OfficeViewSet
 from offices.models import Office, OfficeMunicipality, OfficeNote
 from offices.selectors import current_memberships
+from scorecards.api.views import MeasurementViewSet
+from scorecards.periods import format_period, reporting_month
 from users.access import review as review_module
 from users.access.review import access_review
 from users.models import (
@@ -71,8 +75,7 @@ TIME_IN_PAGE = re.compile(r'<time datetime="([^"]+)"')
 REFERENCE = "whole request (for reference, no bare)"
 
 
-class Mismatch(CommandError):
-    """An operation and its bare counterpart gave different output: the ratio would lie."""
+Mismatch = benchpages.Mismatch  # an operation and its bare side differ: the ratio would lie
 
 
 class QueryCounter:
@@ -100,6 +103,7 @@ class Pair:
     # Compare once more when the first comparison fails: for pages that show the time to the
     # minute, which may tick over between the two sides.
     second_look: bool = False
+    rows: int | None = None  # rows written per call: the table gives rows per second
 
 
 @dataclass
@@ -116,6 +120,11 @@ class Result:
     queries: int
     bare_queries: int | None
     repeat: int
+    p95_ms: float = 0.0
+    bare_p95_ms: float | None = None
+    rows: int | None = None
+    rows_per_s: float | None = None
+    bare_rows_per_s: float | None = None
     timings_ms: list[float] = field(default_factory=list, repr=False)
     bare_timings_ms: list[float] = field(default_factory=list, repr=False)
 
@@ -124,6 +133,12 @@ def _p90(values: list[float]) -> float:
     if len(values) < 2:
         return max(values)
     return statistics.quantiles(values, n=10, method="inclusive")[8]
+
+
+def _p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return max(values)
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
 def _check(pair: Pair) -> tuple[str, int, int | None]:
@@ -177,6 +192,11 @@ def measure(pair: Pair, repeat: int) -> Result:
         queries=queries,
         bare_queries=bare_queries,
         repeat=repeat,
+        p95_ms=_p95(timings[0]),
+        bare_p95_ms=_p95(timings[1]) if timings[1] else None,
+        rows=pair.rows,
+        rows_per_s=pair.rows / median * 1000 if pair.rows else None,
+        bare_rows_per_s=pair.rows / bare_median * 1000 if pair.rows and bare_median else None,
         timings_ms=timings[0],
         bare_timings_ms=timings[1],
     )
@@ -195,6 +215,45 @@ def swapped(module, name: str, stand_in, run: Callable) -> Callable:
             setattr(module, name, original)
 
     return call
+
+
+def issue11_targets(results: list[Result]) -> list[dict]:
+    """Issue 11's limits, for the rows of this run that they concern."""
+    targets = []
+    for result in results:
+        name = result.name
+        if name.startswith(("county review", "municipal review")):
+            targets.append(
+                {
+                    "what": f"{name}: p95",
+                    "measured": f"{result.p95_ms:.1f} ms",
+                    "limit": "300 ms",
+                    "met": result.p95_ms < 300,
+                }
+            )
+        elif name.startswith("measurements API") and result.ratio is not None:
+            targets.append(
+                {
+                    "what": f"{name}: median / bare median",
+                    "measured": f"{result.ratio:.2f}",
+                    "limit": "2.00",
+                    "met": result.ratio <= 2,
+                }
+            )
+        elif name.startswith("bulk API") and result.bare_rows_per_s:
+            share = result.rows_per_s / result.bare_rows_per_s
+            targets.append(
+                {
+                    "what": f"{name}: rows/s against the bare upsert",
+                    "measured": (
+                        f"{result.rows_per_s:,.0f} / {result.bare_rows_per_s:,.0f} rows/s = "
+                        f"{share:.2f}"
+                    ),
+                    "limit": "0.25",
+                    "met": share >= 0.25,
+                }
+            )
+    return targets
 
 
 # --- Who is measured ---------------------------------------------------------------------------
@@ -433,6 +492,7 @@ class Command(BaseCommand):
         parser.add_argument("--staff-per-side", type=int, default=scale.staff_per_side)
         parser.add_argument("--notes-per-office", type=int, default=scale.notes_per_office)
         parser.add_argument("--events", type=int, default=scale.events, help="audit events")
+        parser.add_argument("--months", type=int, default=scale.months, help="months of values")
         parser.add_argument("--repeat", type=int, default=15, help="timed runs of each side")
         parser.add_argument(
             "--rebuild",
@@ -453,6 +513,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--build-only", action="store_true", help="build, then stop")
         parser.add_argument("--json", action="store_true", help="print JSON only")
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            help="time only the rows whose name contains this text (repeatable)",
+        )
+        parser.add_argument(
+            "--output-dir",
+            default="",
+            help="also write the figures as JSON to <dir>/<time>.json and <dir>/latest.json",
+        )
 
     def handle(self, *args, **options):
         settings.DEBUG = False  # production settings: no query log, no debug pages
@@ -465,6 +536,7 @@ class Command(BaseCommand):
             staff_per_side=options["staff_per_side"],
             notes_per_office=options["notes_per_office"],
             events=options["events"],
+            months=options["months"],
         )
         began = time.perf_counter()
         try:
@@ -505,15 +577,48 @@ class Command(BaseCommand):
             if self.as_json:
                 self.stdout.write(json.dumps({"meta": meta, "audit_scaling": scaling}, indent=2))
             return
+        self.cast = cast
+        self.skipped: list[str] = []
         results = []
-        for pair in self.pairs(cast):
+        only = options["only"]
+        pairs = self.pairs(cast) + self.issue11_pairs()
+        for pair in pairs:
+            if only and not any(text in pair.name for text in only):
+                continue
             self.log(f"  {pair.name} …")
             results.append(measure(pair, options["repeat"]))
+        targets = issue11_targets(results)
+        targets += [
+            {"what": label, "measured": "not measured (404)", "limit": "", "met": False}
+            for label in self.skipped
+        ]
+        report = {"meta": meta, "rows": [asdict(r) for r in results], "targets": targets}
+        if options["output_dir"]:
+            self.write_report(report, Path(options["output_dir"]))
         if self.as_json:
-            rows = [asdict(result) for result in results]
-            self.stdout.write(json.dumps({"meta": meta, "rows": rows}, indent=2))
+            self.stdout.write(json.dumps(report, indent=2))
         else:
             self.print_table(meta, cast, results)
+            self.print_targets(targets)
+
+    def write_report(self, report: dict, directory: Path) -> None:
+        """``<directory>/<UTC time>.json`` and ``latest.json``: the figures of this run."""
+        directory.mkdir(parents=True, exist_ok=True)
+        stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+        text = json.dumps(report, indent=2)
+        (directory / f"{stamp}.json").write_text(text)
+        (directory / "latest.json").write_text(text)
+        self.log(f"Figures written to {directory / f'{stamp}.json'} (and latest.json)")
+
+    def print_targets(self, targets: list[dict]) -> None:
+        if not targets:
+            return
+        self.stdout.write("\nIssue 11's targets")
+        for target in targets:
+            verdict = "met" if target["met"] else "MISSED"
+            self.stdout.write(
+                f"  {verdict:7}{target['what']}: {target['measured']} (limit {target['limit']})"
+            )
 
     def log(self, message: str) -> None:
         (self.stderr if self.as_json else self.stdout).write(message)
@@ -677,6 +782,94 @@ class Command(BaseCommand):
         pairs.append(replace(reference, name="GET /tilgang/gjennomgang/<office>/ whole request"))
         return pairs
 
+    def issue11_pairs(self) -> list[Pair]:
+        """The five operations of issue 11 (``make bench``), see ``navpartner/benchpages.py``."""
+        pairs = []
+        month = {"maned": format_period(reporting_month())}
+        county = benchpages.largest_county()
+        director = benchpages.holder(Role.COUNTY_DIRECTOR, county=county)
+        municipality = benchpages.largest_municipality()
+        executive = benchpages.holder(Role.MUNICIPAL_EXECUTIVE, municipality=municipality)
+        county_offices = list(
+            Office.objects.filter(county=county).order_by("pk").values_list("pk", flat=True)
+        )
+
+        def rows_shown(html: str) -> str:
+            return f"{html.count('<tr')} table rows"
+
+        def same_page(out, bare):
+            return same_html(out, bare, shows=rows_shown)
+
+        for label, user, path, params, kwargs in (
+            (
+                f"county review {county.number} ({len(county_offices)} offices)",
+                director,
+                f"/oppfolging/fylke/{county.number}/",
+                month,
+                {"number": county.number},
+            ),
+            (
+                f"municipal review {municipality.number} "
+                f"({OfficeMunicipality.objects.filter(municipality=municipality).count()} offices)",
+                executive,
+                f"/oppfolging/kommune/{municipality.number}/",
+                month,
+                {"number": municipality.number},
+            ),
+            ("NAV-leder dashboard /", self.cast.leader, "/", {}, {}),
+        ):
+            view = self.call_view(resolve(path).func, user, path, params, **kwargs)
+            try:
+                view()
+            except Http404:
+                # A page not built yet (its view a placeholder): said, not timed.
+                self.log(f"  {label}: {path} answers 404 to {user.username}; not measured")
+                self.skipped.append(label)
+                continue
+            pairs.append(
+                Pair(
+                    f"{label} (view)",
+                    "same view, permission rows worked out by hand",
+                    view,
+                    benchpages.with_permissions_by_hand(user, view),
+                    same_page,
+                    second_look=True,
+                )
+            )
+            pairs.append(
+                replace(
+                    self.whole_request(user, path, params, view, same_page),
+                    name=f"{label} whole request",
+                )
+            )
+        size = {"page_size": benchpages.API_PAGE}
+        measurements = MeasurementViewSet.as_view({"get": "list"})
+        view = self.call_view(measurements, director, "/api/v1/measurements/", size)
+        pairs.append(
+            Pair(
+                f"measurements API ?page_size={benchpages.API_PAGE} (view): county director",
+                "values() on a direct condition + json.dumps, same rows and count",
+                view,
+                benchpages.bare_measurements(county_offices),
+                benchpages.same_measurements,
+            )
+        )
+        month_rows = benchpages.BulkMonth()
+        client = benchpages.holder(Role.STATISTICS_CLIENT)
+        api = benchpages.bulk_api_call(month_rows, client, self.host(), month_rows.next_body)
+        bare = benchpages.bare_bulk_upsert(client, month_rows.next_body)
+        pairs.append(
+            Pair(
+                f"bulk API, one month for all offices ({len(month_rows.rows):,} rows)",
+                "bulk_create(update_conflicts=True) of the same JSON rows",
+                api,
+                bare,
+                lambda out, bare_out: benchpages.check_bulk(month_rows, api, bare),
+                rows=len(month_rows.rows),
+            )
+        )
+        return pairs
+
     def whole_request(
         self, user: User, path: str, params: dict, view: Callable, same, label: str = ""
     ) -> Pair:
@@ -803,18 +996,25 @@ class Command(BaseCommand):
         )
         width = max(len(r.name) for r in results) + 2
         self.stdout.write(
-            f"{'operation':{width}}{'median':>9}{'p90':>9}{'bare med':>10}{'bare p90':>10}"
-            f"{'ratio':>7}{'queries':>9}  checked (vs bare)"
+            f"{'operation':{width}}{'median':>9}{'p90':>9}{'p95':>9}{'bare med':>10}"
+            f"{'bare p95':>10}{'ratio':>7}{'queries':>9}  checked (vs bare)"
         )
         for r in results:
             if r.ratio is None:  # a whole request, for reference: no bare side, no ratio
                 bare = f"{'–':>10}{'–':>10}{'–':>7}{r.queries:>9}  {r.checked} ({r.bare})"
             else:
                 bare = (
-                    f"{r.bare_median_ms:10.2f}{r.bare_p90_ms:10.2f}{r.ratio:7.2f}"
+                    f"{r.bare_median_ms:10.2f}{r.bare_p95_ms:10.2f}{r.ratio:7.2f}"
                     f"{f'{r.queries}/{r.bare_queries}':>9}  {r.checked} ({r.bare})"
                 )
-            self.stdout.write(f"{r.name:{width}}{r.median_ms:9.2f}{r.p90_ms:9.2f}{bare}")
+            self.stdout.write(
+                f"{r.name:{width}}{r.median_ms:9.2f}{r.p90_ms:9.2f}{r.p95_ms:9.2f}{bare}"
+            )
+            if r.rows_per_s:
+                self.stdout.write(
+                    f"{'':{width}}{r.rows_per_s:,.0f} rows/s, bare {r.bare_rows_per_s:,.0f} "
+                    f"rows/s ({r.rows:,} rows a call)"
+                )
         self.stdout.write(
             "(times in ms; ratio = median / bare median; a view row calls the view on a request "
             "as the middleware leaves it, its bare side the same view with the access policy's "
