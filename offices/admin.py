@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from offices.models import County, Municipality, Office, OfficeMunicipality, OfficeNote
+from offices.models import (
+    County,
+    Municipality,
+    Office,
+    OfficeDocument,
+    OfficeMunicipality,
+    OfficeNote,
+)
 
 
 @admin.register(County)
@@ -55,6 +62,29 @@ class OfficeNoteAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return OfficeNote.objects.visible_to(request.user).select_related("office")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OfficeDocument)
+class OfficeDocumentAdmin(admin.ModelAdmin):
+    """Read-only, through the policy (joint data of the office): documents are recorded and
+    withdrawn on the office's pages, which check the writer and audit the write."""
+
+    list_display = ["title", "office", "kind", "year", "valid_from", "withdrawn_at"]
+    list_filter = ["kind", "office__county"]
+    search_fields = ["title", "office__name", "reference"]
+    list_select_related = ["office"]
+
+    def get_queryset(self, request):
+        return OfficeDocument.objects.visible_to(request.user).select_related("office")
 
     def has_add_permission(self, request):
         return False

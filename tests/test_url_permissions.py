@@ -313,6 +313,7 @@ ROUTES = {
         "post",
         "kommune.lerkendal",
     ),
+    "access:review-office-confirm": (lambda o: {"code": "heimdal"}, "post", "kommune.lerkendal"),
 }
 
 

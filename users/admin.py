@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from users.models import (
+    AccessReviewConfirmation,
     AuditEvent,
     Delegation,
     OfficeGroupObjectPermission,
@@ -130,6 +131,30 @@ class DelegationAdmin(admin.ModelAdmin):
     search_fields = ["grantee__username", "grantor__username", "office__name", "basis"]
     list_select_related = ["grantee", "office"]
     date_hierarchy = "valid_from"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessReviewConfirmation)
+class AccessReviewConfirmationAdmin(admin.ModelAdmin):
+    """Read-only, through the policy (joint data of the office): confirmations are made on the
+    access review page, which checks the reviewer and audits it."""
+
+    list_display = ["office", "confirmed_by", "confirmed_at"]
+    list_filter = ["office__county"]
+    list_select_related = ["office", "confirmed_by"]
+
+    def get_queryset(self, request):
+        return AccessReviewConfirmation.objects.visible_to(request.user).select_related(
+            "office", "confirmed_by"
+        )
 
     def has_add_permission(self, request):
         return False

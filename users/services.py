@@ -407,3 +407,39 @@ def role_assignment_approve(*, approver: User, assignment: RoleAssignment) -> Ro
         assignment.audit_actor = approver
         assignment.save(update_fields=["approved_at", "valid_from"])
     return assignment
+
+
+# --- The access review's confirmation (audit readiness, issue 11) ---------------------------------
+
+NOT_A_REVIEWER = gettext_noop(
+    "Only the office's leader, the executive of a municipality it serves and its county "
+    "director confirm its access review."
+)
+NOTE_TOO_LONG = gettext_noop("Write a note of at most %(limit)s characters.")
+NOTE_MAX_LENGTH = 2000
+
+
+@transaction.atomic
+def access_review_confirm(*, user: User, office: Office, note: str = ""):
+    """Record that ``user`` has looked through ``office``'s access review and confirms it, and
+    audit it. Only a reviewer of the office (``access.offices_reviewable``) may confirm."""
+    from users.access import offices_reviewable
+    from users.models import AccessReviewConfirmation
+
+    if not offices_reviewable(user).filter(pk=office.pk).exists():
+        raise ValidationError({"__all__": _(NOT_A_REVIEWER)})
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": _(NOTE_TOO_LONG) % {"limit": NOTE_MAX_LENGTH}})
+    confirmation = AccessReviewConfirmation(office=office, confirmed_by=user, note=note)
+    confirmation.full_clean()
+    confirmation.save()
+    audit_record(
+        actor=user,
+        action=AuditAction.DATA_CREATED,
+        office=office,
+        side=Side.JOINT,
+        target=confirmation,
+        details={"writer_side": user.employer_side, "what": "access_review_confirmed"},
+    )
+    return confirmation

@@ -23,4 +23,9 @@ urlpatterns = [
     path("gjennomgang/", review.access_overview_view, name="review-overview"),
     path("gjennomgang/<slug:code>/", review.access_review_view, name="review-office"),
     path("gjennomgang/<slug:code>/csv/", review.access_review_csv_view, name="review-office-csv"),
+    path(
+        "gjennomgang/<slug:code>/bekreft/",
+        review.access_review_confirm_view,
+        name="review-office-confirm",
+    ),
 ]

@@ -7,17 +7,23 @@ director; for anyone else, and for an unknown code, it is a 404.
 
 import csv
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST
 
 from navpartner.forms import MUNICIPALITY
+from navpartner.sidedata import Side
 from navpartner.templatetags.dates import until_text
 from offices.filters import OfficeFilter
 from offices.models import County
+from offices.selectors import office_detail
+from users import access
 from users.access.review import (
     LINE_SIDES,
     SideAccess,
@@ -26,6 +32,7 @@ from users.access.review import (
     reviewable_offices,
 )
 from users.pickers import picker_source, review_municipalities
+from users.services import NOT_A_REVIEWER, access_review_confirm
 
 # The CSV is made for Excel with Norwegian settings, where the list separator is ";" (the comma
 # is the decimal mark), and Excel takes a file without a byte order mark for the local 8-bit
@@ -140,3 +147,25 @@ def access_review_csv_view(request, code: str):
         for entry in side.entries:
             writer.writerow([_cell(value) for value in _csv_row(review, entry)])
     return response
+
+
+@login_required
+@require_POST
+def access_review_confirm_view(request, code: str):
+    """A reviewer's "I have looked through this review" (audit readiness, issue 11). 404 to
+    anyone who may not see the office's joint data; 403 to those who see it but do not review
+    the office's access (its staff, advisors); the confirmation is audited."""
+    office = office_detail(user=request.user, code=code)
+    if not access.can_access_side(request.user, access.VIEW, office, Side.JOINT):
+        access.record_denial(type(office).objects.all(), request.user, "access_review", code=code)
+        raise Http404
+    if not reviewable_offices(request.user).filter(pk=office.pk).exists():
+        raise PermissionDenied(_(NOT_A_REVIEWER))
+    try:
+        access_review_confirm(user=request.user, office=office, note=request.POST.get("note", ""))
+    except ValidationError as failure:
+        for problem in failure.messages:
+            messages.error(request, problem)
+        return redirect("access:review-office", code=office.code)
+    messages.success(request, _("Your confirmation of the access review is recorded."))
+    return redirect("access:review-office", code=office.code)
