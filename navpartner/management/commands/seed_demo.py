@@ -15,6 +15,7 @@ from navpartner.sidedata import Side
 from navpartner.sidedata_services import side_data_create
 from offices.models import County, Municipality, Office, OfficeNote
 from offices.services import office_municipality_add, office_upsert
+from reviews.demo import seed_readiness
 from scorecards.demo import seed_scorecards
 from users.models import Delegation, DelegationLevel, EmployerSide, User
 from users.services import delegation_grant, role_assignment_ensure, user_upsert
@@ -93,6 +94,7 @@ class Command(BaseCommand):
         self.seed_heimdal(offices, counties, municipalities, password, start)
         seed_agreements()  # issue 9: agreements, meetings, cooperation agreements
         seed_scorecards()  # issue 10: indicators, targets, 24 months, scorecards, action plans
+        seed_readiness()  # issue 11: documents, confirmations, meetings for audit readiness
         user_upsert(
             username="admin",
             first_name="Drift",
