@@ -314,6 +314,7 @@ ROUTES = {
         "kommune.lerkendal",
     ),
     "access:review-office-confirm": (lambda o: {"code": "heimdal"}, "post", "kommune.lerkendal"),
+    "api:readiness-list": (lambda o: {}, "get", None),
 }
 
 

@@ -7,6 +7,7 @@ from agreements.api import urls as agreements_api
 from offices.api.notes import OfficeNoteViewSet
 from offices.api.views import CountyViewSet, MunicipalityViewSet, OfficeViewSet
 from reports.api.views import ReportViewSet
+from reviews.api.readiness import ReadinessViewSet
 from scorecards.api import urls as scorecards_api
 from users.api.audit import AuditEventViewSet
 from users.api.delegations import DelegationViewSet
@@ -25,6 +26,7 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("role-assignments", RoleAssignmentViewSet, basename="role-assignment")
+router.register("readiness", ReadinessViewSet, basename="readiness")
 agreements_api.register(router)
 scorecards_api.register(router)
 
