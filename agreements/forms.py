@@ -131,6 +131,22 @@ class AgreementVersionForm(forms.Form):
         },
     )
 
+    # The brukerråd's meetings (audit readiness, issue 11): edited here once the version service
+    # accepts the field (``agreements.services.EDITABLE_FIELDS``); until then it is left out of
+    # the form, so an edit never silently drops it.
+    user_council_meetings_per_year = forms.IntegerField(
+        label=_("User council meetings a year"),
+        min_value=0,
+        max_value=52,
+        required=False,
+        help_text=_("Meetings of the office's user council (brukerråd); about four a year."),
+        error_messages={
+            "invalid": _("Write a whole number, e.g. 4."),
+            "min_value": _("Write a number from 0 to 52."),
+            "max_value": _("Write a number from 0 to 52."),
+        },
+    )
+
     def __init__(self, *args, version: AgreementVersion, services, **kwargs):
         self.services = list(services)
         initial = {
@@ -141,6 +157,7 @@ class AgreementVersionForm(forms.Form):
             "signatories": version.signatories,
             "cooperation_meetings_per_year": version.cooperation_meetings_per_year,
             "partnership_meetings_per_year": version.partnership_meetings_per_year,
+            "user_council_meetings_per_year": version.user_council_meetings_per_year,
         }
         texts = dict(version.sections.values_list("topic", "text"))
         for topic in RequiredTopic:
@@ -152,6 +169,8 @@ class AgreementVersionForm(forms.Form):
             initial[start] = included.get(service.pk)
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+        if not _user_council_editable():
+            del self.fields["user_council_meetings_per_year"]
         for topic in RequiredTopic:
             self.fields[section_field_name(topic.value)] = forms.CharField(
                 label=topic.label, required=False, widget=forms.Textarea
@@ -183,7 +202,10 @@ class AgreementVersionForm(forms.Form):
         return [self[name] for name in names]
 
     def meeting_fields(self):
-        return [self["cooperation_meetings_per_year"], self["partnership_meetings_per_year"]]
+        names = ["cooperation_meetings_per_year", "partnership_meetings_per_year"]
+        if "user_council_meetings_per_year" in self.fields:
+            names.append("user_council_meetings_per_year")
+        return [self[name] for name in names]
 
     def changes(self) -> dict:
         names = (
@@ -194,7 +216,12 @@ class AgreementVersionForm(forms.Form):
             "cooperation_meetings_per_year",
             "partnership_meetings_per_year",
         )
-        return {name: self.cleaned_data[name] for name in names}
+        changes = {name: self.cleaned_data[name] for name in names}
+        if self.cleaned_data.get("user_council_meetings_per_year") is not None:
+            changes["user_council_meetings_per_year"] = self.cleaned_data[
+                "user_council_meetings_per_year"
+            ]
+        return changes
 
     def sections(self) -> dict[str, str]:
         return {
@@ -292,3 +319,10 @@ class AgreementFilter(django_filters.FilterSet):
                 "partnershipagreement"
             )
         )
+
+
+def _user_council_editable() -> bool:
+    """Whether the version service takes the user council's number of meetings yet."""
+    from agreements.services import EDITABLE_FIELDS
+
+    return "user_council_meetings_per_year" in EDITABLE_FIELDS

@@ -313,6 +313,7 @@ class VersionDetailSerializer(VersionSummarySerializer):
             "signatories",
             "cooperation_meetings_per_year",
             "partnership_meetings_per_year",
+            "user_council_meetings_per_year",
             "content_hash",
             "end_reason",
             "version",
