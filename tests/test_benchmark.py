@@ -33,6 +33,11 @@ ROWS = [
     "access_review (one office)",
     "access review page (view)",
 ]
+ISSUE_11_ROWS = [
+    "NAV-leder dashboard / (view)",
+    "measurements API ?page_size=500 (view): county director",
+    "bulk API, one month for all offices",
+]
 WHOLE_REQUESTS = [
     "GET /api/v1/notes/ whole request: office leader",
     "GET /tilgang/logg/ whole request: county director",
@@ -68,7 +73,7 @@ def database(tmp_path_factory) -> Path:
     return path
 
 
-def test_table_with_checked_ratios_then_reuse_and_json(database):
+def test_table_with_checked_ratios_then_reuse_and_json(database, tmp_path):
     first = manage(database, "benchmark", *TINY, "--repeat", "2")
     assert first.returncode == 0, first.stderr + first.stdout
     out = first.stdout
@@ -86,10 +91,16 @@ def test_table_with_checked_ratios_then_reuse_and_json(database):
         assert "for reference, no bare" in line, line
         assert " same " in line, line  # the response is what the view row timed
 
-    again = manage(database, "benchmark", *TINY, "--repeat", "2", "--json")
+    figures = tmp_path / "bench"
+    again = manage(
+        database, "benchmark", *TINY, "--repeat", "2", "--json", "--output-dir", str(figures)
+    )
     assert again.returncode == 0, again.stderr
     assert "Reusing the benchmark data" in again.stderr
     report = json.loads(again.stdout)
+    written = sorted(path.name for path in figures.iterdir())
+    assert "latest.json" in written and len(written) == 2, written
+    assert json.loads((figures / "latest.json").read_text())["rows"] == report["rows"]
     assert report["meta"]["debug"] is False
     assert report["meta"]["in_transaction"] is False
     assert report["meta"]["data_reused"] is True
@@ -107,6 +118,17 @@ def test_table_with_checked_ratios_then_reuse_and_json(database):
         assert rows[name]["ratio"] is None
         assert rows[name]["bare_timings_ms"] == []
         assert len(rows[name]["timings_ms"]) == 2
+    for prefix in ISSUE_11_ROWS:
+        row = next((r for n, r in rows.items() if n.startswith(prefix)), None)
+        assert row is not None, f"no row {prefix!r}"
+        assert row["ratio"] > 0 and row["p95_ms"] >= row["median_ms"] > 0
+        assert row["checked"].startswith("same"), row["checked"]
+    bulk = next(r for n, r in rows.items() if n.startswith("bulk API"))
+    assert bulk["rows"] > 0 and bulk["rows_per_s"] > 0 and bulk["bare_rows_per_s"] > 0
+    assert {t["what"].split(":")[0] for t in report["targets"]} >= {
+        next(n for n in rows if n.startswith("bulk API")),
+        "measurements API ?page_size=500 (view)",
+    }
     # No ratio compares a whole request with anything.
     assert all(row["ratio"] is None for row in report["rows"] if "whole request" in row["name"])
 
