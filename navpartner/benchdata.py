@@ -754,6 +754,12 @@ def ensure(
         benchdata_agreements.build_agreements(scale)
         built.seconds["agreements_meetings"] = time.perf_counter() - began
         built.reused = False
+    if not benchdata_agreements.documents_built():
+        began = time.perf_counter()
+        with transaction.atomic():
+            benchdata_agreements.build_documents(scale)
+        built.seconds["office_documents"] = time.perf_counter() - began
+        built.reused = False
     began = time.perf_counter()
     added = 0
     if generated_events() < scale.events:

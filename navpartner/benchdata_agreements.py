@@ -33,7 +33,7 @@ from agreements.models import (
     VersionStatus,
 )
 from navpartner.benchdata import PREFIX, Scale
-from offices.models import Office, OfficeMunicipality
+from offices.models import Office, OfficeDocument, OfficeDocumentKind, OfficeMunicipality
 from scorecards.periods import months_back, reporting_month
 from users.models import Role, RoleAssignment
 
@@ -43,13 +43,16 @@ VERSIONS = [
     (2, VersionKind.REVISION, datetime.date(2020, 1, 1), datetime.date(2023, 12, 31)),
     (3, VersionKind.REVISION, datetime.date(2024, 1, 1), None),
 ]
-# (kind, month, day, how many a year): the agreed meetings.
+# (kind, month, day): the agreed meetings of a year (two samarbeidsmøter, a partnership meeting,
+# four user-council meetings).
 MEETINGS = [
     (MeetingKind.USER_COUNCIL, 2, 20),
     (MeetingKind.COOPERATION, 3, 15),
+    (MeetingKind.USER_COUNCIL, 5, 20),
     (MeetingKind.PARTNERSHIP, 6, 10),
     (MeetingKind.USER_COUNCIL, 9, 20),
     (MeetingKind.COOPERATION, 10, 15),
+    (MeetingKind.USER_COUNCIL, 11, 20),
 ]
 
 
@@ -241,6 +244,68 @@ def _meetings(scale: Scale, offices, directors, today) -> int:
     return len(meetings)
 
 
+def build_documents(scale: Scale) -> int:
+    """Each office's virksomhetsplan for every year (this year's missing at one office in six)
+    and the municipality's internal-control routines (missing at one in nine)."""
+    offices = list(Office.objects.filter(code__startswith=PREFIX).order_by("code"))
+    leaders = dict(
+        RoleAssignment.objects.filter(role=Role.OFFICE_LEADER, office__in=offices).values_list(
+            "office", "user"
+        )
+    )
+    executives = dict(
+        RoleAssignment.objects.filter(role=Role.MUNICIPAL_EXECUTIVE).values_list(
+            "municipality", "user"
+        )
+    )
+    host = {}
+    for office_id, municipality_id in (
+        OfficeMunicipality.objects.filter(office__in=offices)
+        .order_by("-is_host", "municipality__number")
+        .values_list("office", "municipality")
+    ):
+        host.setdefault(office_id, municipality_id)
+    today = timezone.localdate()
+    years = sorted({p.year for p in months_back(reporting_month(), scale.months)} | {today.year})
+    documents = []
+    for index, office in enumerate(offices):
+        for year in years:
+            if year == today.year and index % 6 == 2:
+                continue
+            valid_from = datetime.date(year, 1, 15)
+            documents.append(
+                OfficeDocument(
+                    office=office,
+                    kind=OfficeDocumentKind.BUSINESS_PLAN,
+                    title=f"Virksomhetsplan {year}",
+                    year=year,
+                    valid_from=valid_from,
+                    reference=f"{year}/{office.pk}",
+                    recorded_by_id=leaders[office.pk],
+                    recorded_at=_at(valid_from),
+                    recorded_by_side="state" if office.pk % 2 else "municipal",
+                )
+            )
+        if index % 9 != 4 and office.pk in host:
+            documents.append(
+                OfficeDocument(
+                    office=office,
+                    kind=OfficeDocumentKind.INTERNAL_CONTROL,
+                    title="Internkontroll sosiale tjenester",
+                    valid_from=VERSIONS[0][2],
+                    reference=f"IK/{office.pk}",
+                    recorded_by_id=executives[host[office.pk]],
+                    recorded_at=_at(VERSIONS[0][2]),
+                    recorded_by_side="municipal",
+                )
+            )
+    return len(OfficeDocument.objects.bulk_create(documents, batch_size=5000))
+
+
+def documents_built() -> bool:
+    return OfficeDocument.objects.filter(office__code__startswith=PREFIX).exists()
+
+
 def built() -> bool:
     return PartnershipAgreement.objects.filter(offices__code__startswith=PREFIX).exists()
 
@@ -257,6 +322,7 @@ def counts() -> dict[str, int]:
             version__agreement__offices__code__startswith=PREFIX
         ).count(),
         "meetings": Meeting.objects.filter(offices__code__startswith=PREFIX).count(),
+        "office_documents": OfficeDocument.objects.filter(office__code__startswith=PREFIX).count(),
     }
 
 
@@ -267,4 +333,5 @@ TABLES = (
     AgreementService,
     AgreementApproval,
     Meeting,
+    OfficeDocument,
 )

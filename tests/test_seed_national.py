@@ -89,7 +89,7 @@ def test_every_kind_of_record(seeded):
         "delegations", "permission_rows", "notes", "audit_events", "indicators", "targets",
         "measurements", "scorecards", "scorecard_lines", "scorecard_reviews", "action_plans",
         "agreements", "agreement_versions", "agreements_in_force", "agreement_approvals",
-        "meetings",
+        "meetings", "office_documents",
     ):  # fmt: skip
         assert counts[name] > 0, name
     assert counts["audit_events"] >= 500
