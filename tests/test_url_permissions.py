@@ -315,6 +315,15 @@ ROUTES = {
     ),
     "access:review-office-confirm": (lambda o: {"code": "heimdal"}, "post", "kommune.lerkendal"),
     "api:readiness-list": (lambda o: {}, "get", None),
+    # The county review (issue 11 item 2): Trøndelag's, for its director and advisors only;
+    # Nordland's director gets 404 (tests/reviews/test_county.py).
+    "reviews:county": (lambda o: {"number": "50"}, "get", "fylkesdirektor.nordland"),
+    "reviews:county-export": (
+        lambda o: {"number": "50", "fmt": "csv"},
+        "get",
+        "fylkesdirektor.nordland",
+    ),
+    "reviews:county-pdf": (lambda o: {"number": "50"}, "post", "fylkesdirektor.nordland"),
 }
 
 
