@@ -10,13 +10,15 @@ Criterion — passes at / fails at (where the data comes from):
 
 * legal_minimum — Heimdal (Trondheim's agreement) / Narvik (no temporary accommodation in its
   agreement), Malvik (no agreement in force) (agreements demo);
-* leader — Heimdal (Hege Lund) / Lerkendal (no leader) (people demo);
+* leader — Heimdal (Hege Lund, her appointment approved by both parties, recorded here) /
+  Lerkendal (no leader), Indre Salten (its leader's appointment has no recorded approvals)
+  (people demo);
 * cooperation_meetings — Heimdal (two this year) / Indre Salten (one) (agreements demo; early in a
   year this module adds this year's meetings);
 * business_plan — Heimdal (this year's) / Lerkendal (only last year's) (here);
 * internal_control — Heimdal (recorded by the rådmann) / Midtbyen (its routines withdrawn) (here);
-* cross_line_delegated — Heimdal (three delegations and the leader) / Østbyen (a delegation
-  revoked outside the app, its access not yet removed) (here);
+* cross_line_delegated — Heimdal (three delegations and the jointly appointed leader) / Indre
+  Salten (its leader reaches both lines without a joint appointment on record) (people demo);
 * access_review_confirmed — Heimdal (two months ago) / Midtbyen (fourteen months ago), Lerkendal
   (never) (here);
 * kvp — Heimdal / Malvik (no agreement in force) (agreements demo);
@@ -25,10 +27,9 @@ Criterion — passes at / fails at (where the data comes from):
 * action_plans — Heimdal (a plan for every missed target) / Lerkendal (activity plans missed
   last month, no plan) (scorecards demo, and plans here for any other miss at Heimdal).
 
-Østbyen's lingering access: a delegation granted through the service, then marked revoked by a
-bulk update (``QuerySet.update()`` bypasses the receivers that end its permissions), so the
-permission row outlives its basis — the kind of drift the hourly ``permissions_resync`` repairs
-and audits, and that the criterion exists to catch meanwhile.
+The demo's leaders are seeded as roles in force (``seed_demo``), around the approval flow of
+rule 5; this module records the two parties' approvals of Heimdal's leader, as the flow would
+have (``users.services.role_assignment_approve``), and leaves Indre Salten's without.
 """
 
 import datetime
@@ -37,7 +38,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agreements.models import AgreementVersion, Meeting, MeetingKind
-from offices.models import Office, OfficeDocument, OfficeDocumentKind
+from offices.models import Office, OfficeDocument, OfficeDocumentKind, OfficeMunicipality
 from offices.services import office_document_record, office_document_withdraw
 from scorecards.models import (
     ActionPlan,
@@ -48,13 +49,19 @@ from scorecards.models import (
     Status,
 )
 from scorecards.periods import add_months, reporting_deadline, reporting_month
-from users.models import AccessReviewConfirmation, Delegation, User
-from users.services import access_review_confirm, delegation_grant
+from users.models import (
+    AccessReviewConfirmation,
+    EmployerSide,
+    Role,
+    RoleApproval,
+    RoleAssignment,
+    User,
+)
+from users.services import access_review_confirm
 
 TRONDHEIM = ("heimdal", "lerkendal", "midtbyen", "ostbyen")
 INTERNAL_CONTROL_TITLE = "Internkontroll for sosiale tjenester i NAV (sosialtjenesteloven § 5)"
 WITHDRAWN_TITLE = "Internkontroll for sosiale tjenester i NAV Midtbyen (utgått)"
-LINGERING_BASIS = "delegasjonsvedtak 2025-31 (Trondheim kommune), opphevet"
 COOPERATION_TITLE = "Samarbeidsmøte rådmann og fylkesdirektør (revisjonsklar)"
 USER_COUNCIL_TITLE = "Brukerråd NAV Bodø"
 
@@ -76,19 +83,18 @@ def seed_readiness(*, today: datetime.date | None = None) -> None:
                     "fylkesdirektor.trondelag",
                     "fylkesdirektor.nordland",
                     "radmann.bodo",
-                    "stat.ostbyen",
                 ]
             )
         }
         offices = {office.code: office for office in Office.objects.all()}
-        if "heimdal" not in offices or len(people) < 6:
+        if "heimdal" not in offices or len(people) < 5:
             return  # not the demo's offices and people
         _business_plans(people, offices, today)
         _internal_control(people, offices, today)
         _confirmations(people, offices, today)
         _cooperation_meetings(people, offices, today)
         _user_councils(people, offices, today)
-        _lingering_delegation(people, offices, today)
+        _leader_approvals(people, offices)
         _late_scorecard(offices, today)
         _plans_for_missed(people, offices["heimdal"])
 
@@ -229,25 +235,32 @@ def _user_councils(people, offices, today) -> None:
         meeting.offices.set([bodo])
 
 
-def _lingering_delegation(people, offices, today) -> None:
-    """Østbyen: a state employee's delegated view of municipal data, revoked by a bulk update
-    that bypassed the receivers — the permission lingers without a basis in force."""
-    ostbyen = offices["ostbyen"]
-    if Delegation.objects.filter(office=ostbyen, basis=LINGERING_BASIS).exists():
+def _leader_approvals(people, offices) -> None:
+    """Both parties' approval of Heimdal's leader: the county director and Trondheim's rådmann
+    (Heimdal has no host municipality: every served municipality's executive approves)."""
+    heimdal = offices["heimdal"]
+    assignment = (
+        RoleAssignment.objects.active()
+        .filter(user=people["leder.heimdal"], role=Role.OFFICE_LEADER, office=heimdal)
+        .first()
+    )
+    if assignment is None or assignment.approvals.exists():
         return
-    delegation = delegation_grant(
-        grantor=people["radmann.trondheim"],
-        grantee=people["stat.ostbyen"],
-        office=ostbyen,
-        side="municipal",
-        level="view",
-        basis=LINGERING_BASIS,
-        valid_to=today + datetime.timedelta(days=200),
+    approved_at = assignment.valid_from
+    RoleApproval.objects.create(
+        assignment=assignment,
+        side=EmployerSide.STATE,
+        approved_by=people["fylkesdirektor.trondelag"],
+        approved_at=approved_at,
     )
-    Delegation.objects.filter(pk=delegation.pk).update(
-        revoked_at=timezone.now() - datetime.timedelta(days=3),
-        revoked_by=people["radmann.trondheim"],
-    )
+    for membership in OfficeMunicipality.objects.valid_on().filter(office=heimdal):
+        RoleApproval.objects.create(
+            assignment=assignment,
+            side=EmployerSide.MUNICIPAL,
+            municipality=membership.municipality,
+            approved_by=people["radmann.trondheim"],
+            approved_at=approved_at,
+        )
 
 
 def _late_scorecard(offices, today) -> None:

@@ -37,10 +37,16 @@ Choices written down here (docs: the criteria's docstrings below):
   submitted again counts as not submitted.
 * *Action plans*: each indicator missed in the latest submitted month needs an action plan for
   the office and indicator that is open, or was opened for that month or later.
+* *One leader, jointly appointed*: exactly one office leader in office today whose appointment
+  carries the recorded approval of both parties (``RoleApproval``: the county director, and the
+  host municipality's executive or, without a host, every served municipality's — rule 5,
+  ``users/access/parties.py``). A leader role put in place around the approvals (seeded, or
+  given in the admin) is in force for the policy but not jointly appointed for the audit.
 * *Cross-line access*: the permission rows in force (what the policy enforces) where a person
-  reaches the other employer's side; each must rest on a delegation in force or on the office
-  leader's role at the office. Anything else (a row with no such basis — what the resync would
-  repair, or access given outside the app's lines) fails the criterion.
+  reaches the other employer's side; each must rest on a delegation in force or on the jointly
+  appointed leader's role at the office. Anything else — the reach of a leader whose
+  appointment lacks a party's approval, or a row whose delegation is no longer in force (what
+  the hourly resync repairs) — fails the criterion.
 """
 
 import datetime
@@ -57,7 +63,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from agreements.compliance import Severity, compliance_for_offices
 from agreements.models import AgreementService, Meeting, MeetingKind
 from navpartner.sidedata import Side
-from offices.models import Office, OfficeDocument, OfficeDocumentKind
+from offices.models import Office, OfficeDocument, OfficeDocumentKind, OfficeMunicipality
 from scorecards.models import ActionPlan, ActionPlanStatus, Scorecard, ScorecardLine, Status
 from scorecards.periods import add_months, format_period, month_end, reporting_deadline
 from users import access
@@ -67,6 +73,7 @@ from users.models import (
     EmployerSide,
     PermissionBasis,
     Role,
+    RoleApproval,
     RoleAssignment,
 )
 
@@ -275,7 +282,7 @@ class _Data:
     reviewable: set[int]
     compliance: dict
     kvp_versions: set[int]
-    leaders: dict[int, list[tuple]]
+    leaders: dict[int, list]  # office id -> [_Leader]
     meetings: dict[int, list[tuple[str, datetime.date]]]
     documents: dict[int, list[dict]]
     cross_line: dict[int, dict[str, set[int]]]
@@ -285,18 +292,64 @@ class _Data:
     plans: dict[tuple[int, int], list[tuple[str, datetime.date]]]
 
 
-def _leaders(office_ids: list[int], now: datetime.datetime) -> dict[int, list[tuple]]:
-    rows = (
+@dataclass(frozen=True)
+class _Leader:
+    name: str
+    since: datetime.datetime
+    user_id: int
+    missing: tuple[str, ...]  # the parties whose approval of the appointment is not recorded
+
+    @property
+    def jointly_appointed(self) -> bool:
+        return not self.missing
+
+
+def _leaders(office_ids: list[int], now: datetime.datetime, on: datetime.date) -> dict:
+    """The leaders in office at each office, each with the parties whose approval of the
+    appointment is not recorded (rule 5: the county director, and the host municipality's
+    executive or, without a host, every served municipality's; ``users/access/parties.py``).
+    Three queries: the roles, their approvals, the offices' memberships."""
+    rows = list(
         RoleAssignment.objects.active(now)
         .filter(role=Role.OFFICE_LEADER, office__in=office_ids)
         .order_by("office", "valid_from")
         .values_list(
-            "office", "user__first_name", "user__last_name", "user__username", "valid_from"
+            "pk",
+            "office",
+            "user",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "valid_from",
         )
     )
-    found: dict[int, list[tuple]] = defaultdict(list)
-    for office_id, first, last, username, since in rows:
-        found[office_id].append((_full_name(first, last, username), since))
+    if not rows:
+        return {}
+    given: dict[int, set[tuple[str, int | None]]] = defaultdict(set)
+    for assignment_id, side, municipality_id in RoleApproval.objects.filter(
+        assignment__in=[row[0] for row in rows]
+    ).values_list("assignment", "side", "municipality"):
+        given[assignment_id].add((side, municipality_id))
+    served: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
+    for office_id, municipality_id, name, is_host in (
+        OfficeMunicipality.objects.valid_on(on)
+        .filter(office__in={row[1] for row in rows})
+        .values_list("office", "municipality", "municipality__name", "is_host")
+    ):
+        served[office_id].append((municipality_id, name, is_host))
+    found: dict[int, list[_Leader]] = defaultdict(list)
+    for assignment_id, office_id, user_id, first, last, username, since in rows:
+        memberships = served.get(office_id, [])
+        hosts = [row for row in memberships if row[2]]
+        missing = []
+        if (EmployerSide.STATE, None) not in given[assignment_id]:
+            missing.append(str(_("the county director")))
+        for municipality_id, name, _host in sorted(hosts or memberships, key=lambda r: r[1]):
+            if (EmployerSide.MUNICIPAL, municipality_id) not in given[assignment_id]:
+                missing.append(_("the executive of %(municipality)s") % {"municipality": name})
+        found[office_id].append(
+            _Leader(_full_name(first, last, username), since, user_id, tuple(missing))
+        )
     return found
 
 
@@ -341,10 +394,20 @@ def _documents(office_ids: list[int], on: datetime.date) -> dict[int, list[dict]
     return found
 
 
-def _cross_line(office_ids: list[int], now: datetime.datetime) -> dict[int, dict[str, set[int]]]:
+def _cross_line(
+    office_ids: list[int], now: datetime.datetime, leaders: dict
+) -> dict[int, dict[str, set[int]]]:
     """Who reaches the other employer's side at each office, by basis: ``delegation`` (a
-    delegation in force), ``leader`` (the office leader's role at the office) and
-    ``unfounded`` (anything else). One query on the permission rows in force."""
+    delegation in force), ``leader`` (the office leader's role at the office, jointly
+    appointed) and ``unfounded`` (anything else: a leader whose appointment lacks a party's
+    approval, a row whose delegation is no longer in force). One query on the permission rows
+    in force."""
+    joint_leaders = {
+        (office_id, leader.user_id)
+        for office_id, found in leaders.items()
+        for leader in found
+        if leader.jointly_appointed
+    }
     delegation_in_force = Exists(Delegation.objects.filter(pk=OuterRef("delegation")).active(now))
     rows = (
         access.permission_rows_in_force(now)
@@ -375,6 +438,7 @@ def _cross_line(office_ids: list[int], now: datetime.datetime) -> dict[int, dict
             basis == PermissionBasis.OFFICE_LEADER
             and role == Role.OFFICE_LEADER
             and role_office == office_id
+            and (office_id, user_id) in joint_leaders
         ):
             kind = "leader"
         else:
@@ -472,6 +536,7 @@ def _read(office_ids: list[int], *, user, on: datetime.date) -> _Data:
         if (found := _latest_submitted(cards)) is not None
     }
     missed = _missed([pk for _period, pk in latest.values()])
+    leaders = _leaders(office_ids, now, on)
     return _Data(
         on=on,
         now=now,
@@ -480,10 +545,10 @@ def _read(office_ids: list[int], *, user, on: datetime.date) -> _Data:
         ),
         compliance=compliance,
         kvp_versions=_kvp_versions(versions, on),
-        leaders=_leaders(office_ids, now),
+        leaders=leaders,
         meetings=_meetings(office_ids, on),
         documents=_documents(office_ids, on),
-        cross_line=_cross_line(office_ids, now),
+        cross_line=_cross_line(office_ids, now, leaders),
         confirmations=_confirmations(office_ids),
         scorecards=scorecards,
         missed=missed,
@@ -537,16 +602,27 @@ def _leader(office: Office, data: _Data) -> Criterion:
             "leader",
             FAILED,
             _("%(count)s leaders today: %(names)s.")
-            % {"count": len(leaders), "names": ", ".join(name for name, _since in leaders)},
+            % {"count": len(leaders), "names": ", ".join(leader.name for leader in leaders)},
             url,
         )
-    name, since = leaders[0]
-    # A leader's role is in force only when both parties approved it (rule 5): jointly appointed.
+    leader = leaders[0]
+    values = {"name": leader.name, "day": _day(leader.since)}
+    if not leader.jointly_appointed:
+        values["parties"] = ", ".join(leader.missing)
+        return Criterion(
+            "leader",
+            FAILED,
+            _(
+                "%(name)s, leader since %(day)s; no recorded approval of the appointment "
+                "by %(parties)s."
+            )
+            % values,
+            url,
+        )
     return Criterion(
         "leader",
         PASSED,
-        _("%(name)s, jointly appointed, leader since %(day)s.")
-        % {"name": name, "day": _day(since)},
+        _("%(name)s, leader since %(day)s, appointed by both parties.") % values,
         url,
     )
 

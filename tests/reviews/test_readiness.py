@@ -51,6 +51,7 @@ from users.models import (
     Delegation,
     EmployerSide,
     Role,
+    RoleApproval,
     RoleAssignment,
     User,
 )
@@ -88,6 +89,12 @@ def role(user: User, role: str, **scope) -> RoleAssignment:
     )
 
 
+def approve(assignment, approver, side, municipality=None) -> RoleApproval:
+    return RoleApproval.objects.create(
+        assignment=assignment, side=side, municipality=municipality, approved_by=approver
+    )
+
+
 def new_office(county: County, municipality: Municipality, **fields) -> Office:
     n = next(_numbers)
     office = Office.objects.create(
@@ -116,6 +123,8 @@ class World:
         role(self.executive, Role.MUNICIPAL_EXECUTIVE, municipality=self.bergen)
         self.leader = person("t-leader", EmployerSide.STATE, employer_county=self.county)
         self.leader_role = role(self.leader, Role.OFFICE_LEADER, office=self.office)
+        approve(self.leader_role, self.director, EmployerSide.STATE)
+        approve(self.leader_role, self.executive, EmployerSide.MUNICIPAL, self.bergen)
         self.state_staff = person("t-state-staff", EmployerSide.STATE, employer_county=self.county)
         role(self.state_staff, Role.OFFICE_STAFF, office=self.office)
         self.municipal_staff = person(
@@ -335,6 +344,34 @@ def test_no_leader_or_two_leaders_fail(world):
     criterion = world.criterion("leader")
     assert criterion.state == FAILED
     assert "2" in criterion.evidence
+
+
+def test_a_leader_in_force_without_both_parties_approval_is_not_jointly_appointed(world):
+    """A leader role put in place around rule 5 (seeded, or in the admin): in force for the
+    policy, but the audit's "jointly appointed" asks for both parties' recorded approvals —
+    and her reach into the other line then rests on no joint appointment."""
+    RoleApproval.objects.filter(assignment=world.leader_role, side=EmployerSide.MUNICIPAL).delete()
+    criterion = world.criterion("leader")
+    assert criterion.state == FAILED
+    assert world.bergen.name in criterion.evidence
+    assert world.criterion("cross_line_delegated").state == FAILED
+    RoleApproval.objects.filter(assignment=world.leader_role).delete()
+    assert world.criterion("leader").state == FAILED
+    approve(world.leader_role, world.director, EmployerSide.STATE)
+    approve(world.leader_role, world.executive, EmployerSide.MUNICIPAL, world.bergen)
+    assert world.criterion("leader").state == PASSED
+    assert world.criterion("cross_line_delegated").state == PASSED
+
+
+def test_a_host_municipality_approves_for_the_others(world):
+    other = Municipality.objects.valid_on().get(number="4602")
+    OfficeMunicipality.objects.filter(office=world.office).update(is_host=True)
+    OfficeMunicipality.objects.create(
+        office=world.office, municipality=other, valid_from=datetime.date(2024, 1, 1)
+    )
+    assert world.criterion("leader").state == PASSED
+    OfficeMunicipality.objects.filter(office=world.office).update(is_host=False)
+    assert world.criterion("leader").state == FAILED  # now the other municipality must too
 
 
 def test_a_leader_not_yet_approved_by_both_parties_is_no_leader(world):

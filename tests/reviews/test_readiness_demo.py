@@ -20,7 +20,7 @@ STORY = {
     "cooperation_meetings": ("heimdal", "indre-salten"),
     "business_plan": ("heimdal", "lerkendal"),
     "internal_control": ("heimdal", "midtbyen"),
-    "cross_line_delegated": ("heimdal", "ostbyen"),
+    "cross_line_delegated": ("heimdal", "indre-salten"),
     "access_review_confirmed": ("heimdal", "midtbyen"),
     "kvp": ("heimdal", "malvik"),
     "user_council": ("bodo", "heimdal"),
@@ -84,14 +84,14 @@ def test_seeding_again_changes_nothing(states, demo_data):
     from agreements.models import Meeting
     from offices.models import OfficeDocument
     from scorecards.models import ActionPlan
-    from users.models import AccessReviewConfirmation, Delegation
+    from users.models import AccessReviewConfirmation, RoleApproval
 
     counts = [
         model.objects.count()
-        for model in (OfficeDocument, AccessReviewConfirmation, Meeting, Delegation, ActionPlan)
+        for model in (OfficeDocument, AccessReviewConfirmation, Meeting, RoleApproval, ActionPlan)
     ]
     seed_readiness()
     assert counts == [
         model.objects.count()
-        for model in (OfficeDocument, AccessReviewConfirmation, Meeting, Delegation, ActionPlan)
+        for model in (OfficeDocument, AccessReviewConfirmation, Meeting, RoleApproval, ActionPlan)
     ]
