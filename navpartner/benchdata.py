@@ -1,9 +1,12 @@
-"""National-scale data for ``manage.py benchmark``, built fast, committed, and reused.
+"""National-scale data for ``manage.py seed_national`` and ``manage.py benchmark``, built fast,
+committed, and reused. This module builds the organisation, notes and audit events; the
+målekort and the agreements are built by ``benchdata_scorecards`` and ``benchdata_agreements``.
 
-DESIGN.md's scale: 264 offices serving the 357 municipalities (some serve several), about ten
-staff per side per office, a leader per office, a director per county, an executive per
-municipality, a delegation per office, ~79 k office notes and a million audit events over a
-year. The counties and municipalities are the real ones (migration ``offices/0002``); everything
+DESIGN.md's scale: 264 offices serving the 357 municipalities (some serve several; Oslo by 15
+district offices), about ten staff per side per office, a leader per office, a director and two
+advisors per county, an executive and an advisor per municipality, the directorate's
+administrator and a statistics system, a delegation per office, ~79 k office notes and a million
+audit events over a year. The counties and municipalities are the real ones (migration ``offices/0002``); everything
 else is named ``bench-…`` so that it can be recognised and reused on the next run.
 
 Rows are written in bulk: ``bulk_create`` for the few thousand people, roles and permission

@@ -259,9 +259,8 @@ def build_values(scale: Scale) -> dict[str, int]:
     offices = list(Office.objects.filter(code__startswith=PREFIX).order_by("code"))
     last = reporting_month()
     periods = months_back(last, scale.months)
-    applicable = {p: indicators_for_offices(offices, p) for p in (periods[0], last)}
     # The library is valid for the whole span and memberships do not change inside it.
-    per_office = applicable[last]
+    per_office = indicators_for_offices(offices, last)
     resolver = TargetResolver(
         offices, {i.pk for rows in per_office.values() for i in rows}, periods
     )
