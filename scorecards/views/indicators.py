@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from navpartner.sidedata import Side
-from navpartner.views import add_service_errors
+from navpartner.views import BACK, add_service_errors, back_link
 from offices.models import Office
 from scorecards import comparison, services
 from scorecards.forms.indicators import IndicatorFilterForm, TargetForm, target_units, unit_of
@@ -208,6 +208,9 @@ def indicator_detail_view(request, code: str):
             "applied_target_id": applied,
             "may_add_target": may_add_target,
             "own_offices": comparison.own_office_ids(request.user),
+            # Came from a review page (?tilbake=): the way back, kept by the office chooser.
+            "back_to_review": back_link(request, ""),
+            "back_name": BACK,
         },
     )
 

@@ -9,6 +9,7 @@ answers 403.
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from navpartner.sidedata import Side
-from navpartner.views import add_service_errors
+from navpartner.views import BACK, add_service_errors, back_link
 from offices.models import Office
 from scorecards import imports, services
 from scorecards.forms.month import (
@@ -179,6 +180,11 @@ def card_view(request, office: str, period: datetime.date):
     review_sides = services.review_sides(request.user, office) if card.is_submitted else []
     reviewed = {review.side for review in card.reviews}
     month_query = f"kontor={office.code}&maned={format_period(period)}"
+    # Came from a review page (?tilbake=): the way back, carried on to the pages linked here.
+    back_to_review = back_link(request, "")
+    back_query = urlencode({BACK: back_to_review}) if back_to_review else ""
+    if back_query:
+        month_query = f"{month_query}&{back_query}"
     sides = []
     for side, label, lines in card.sides():
         groups = []
@@ -205,6 +211,8 @@ def card_view(request, office: str, period: datetime.date):
             "card": card,
             "sides": sides,
             "month_query": month_query,
+            "back_to_review": back_to_review,
+            "back_query": back_query,
             "joint_writer": joint_writer,
             "leader": leader,
             "may_enter": any(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from navpartner.sidedata import Side
-from navpartner.views import add_service_errors
+from navpartner.views import add_service_errors, back_link
 from offices.models import Office
 from scorecards import services
 from scorecards.forms.plans import ActionForm, ActionPlanForm, ClosePlanForm, FollowUpForm
@@ -155,6 +155,8 @@ def _plan_page(request, plan: ActionPlan, *, close_form=None, status=200):
         {
             "plan": plan,
             "office": plan.office,
+            # Came from a review page (?tilbake=): the way back.
+            "back_to_review": back_link(request, ""),
             "actions": actions,
             "actions_done": sum(1 for a in actions if a.status == ActionStatus.DONE),
             "follow_ups": follow_ups,
