@@ -324,6 +324,15 @@ ROUTES = {
         "fylkesdirektor.nordland",
     ),
     "reviews:county-pdf": (lambda o: {"number": "50"}, "post", "fylkesdirektor.nordland"),
+    # The municipal review (issue 11 item 1): Trondheim's, for its executive and advisors only;
+    # Fauske's executive gets 404 (tests/reviews/test_municipal.py).
+    "reviews:municipal": (lambda o: {"number": "5001"}, "get", "radmann.fauske"),
+    "reviews:municipal-export": (
+        lambda o: {"number": "5001", "fmt": "csv"},
+        "get",
+        "radmann.fauske",
+    ),
+    "reviews:municipal-pdf": (lambda o: {"number": "5001"}, "post", "radmann.fauske"),
 }
 
 
