@@ -13,6 +13,7 @@ itself (its URL keeps the month and filters), which calls ``services.review_scor
 same service, checks and audit as the scorecard's own review page — and returns to the page.
 """
 
+from decimal import Decimal
 from urllib.parse import quote, urlencode
 
 from django import forms
@@ -36,6 +37,7 @@ from reviews.params import BACK, INDICATOR, BadParameters, ReviewParams
 from scorecards import services
 from scorecards.models import Perspective, Status
 from scorecards.periods import add_months, format_period, is_future
+from scorecards.status import rounded
 from users import access
 
 ALL = gettext_lazy("All")
@@ -278,6 +280,11 @@ def _review_action(request, municipality, params):
     return redirect(here)
 
 
+def _number(value, indicator):
+    """A value with the indicator's decimals (as the page shows it), a number in Excel."""
+    return None if value is None else rounded(Decimal(value), indicator.decimals)
+
+
 def export_header() -> list[str]:
     return [
         _("Office code"),
@@ -318,8 +325,8 @@ def export_rows(request, review) -> list[list]:
             str(Side(indicator.side).label),
             str(Perspective(indicator.perspective).label),
             month,
-            line.value if line.value_visible else None,
-            line.target.value if line.value_visible and line.target else None,
+            _number(line.value, indicator) if line.value_visible else None,
+            _number(line.target.value, indicator) if line.value_visible and line.target else None,
             str(Status(line.status).label) if line.status else "",
             plan,
             trend_text(line),
