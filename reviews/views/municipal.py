@@ -192,6 +192,10 @@ def municipal_review_view(request, number: str):
     try:
         if request.method == "POST":
             return _review_action(request, municipality, _params(request, municipality, earliest))
+        params = _params(request, municipality, earliest)
+        if any(value == "" for value in request.GET.values()):
+            # The filter form sends its empty fields: the shareable URL leaves them out.
+            return redirect(_page_url(number, params))
         params, review = _load(request, municipality, earliest)
     except BadParameters as bad:
         return _bad_request(request, municipality, bad.errors)

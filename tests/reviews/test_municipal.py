@@ -352,3 +352,12 @@ def test_the_advisor_sees_the_page_but_reviews_nothing(client, demo_data):
     response = client.get(PAGE, {"maned": format_period(last_submitted())})
     assert response.status_code == 200
     assert not any(row.may_review for row in response.context["review"].offices)
+
+
+def test_the_filter_forms_empty_fields_are_left_out_of_the_url(client, demo_data):
+    month = format_period(last_submitted())
+    response = signed_in(client, "radmann.trondheim").get(
+        PAGE, {"maned": month, "perspektiv": "", "side": "municipal", "status": ""}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{PAGE}?maned={month}&side=municipal"
