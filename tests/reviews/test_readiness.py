@@ -721,3 +721,19 @@ def test_queries_are_the_same_for_1_and_10_years(world):
     fill(world, ten, 10)
     assert count_queries(world, one) == count_queries(world, ten)
     assert count_queries(world, one) <= 20
+
+
+def test_a_caller_with_compliance_at_hand_spares_its_queries(world):
+    from agreements.compliance import compliance_for_offices
+
+    offices = [new_office(world.county, world.bergen) for _ in range(3)]
+    fill(world, offices, 1)
+    offices = list(Office.objects.filter(pk__in=[o.pk for o in offices]))
+    compliance = compliance_for_offices(offices)
+    with CaptureQueriesContext(connection) as alone:
+        plain = readiness_for_offices(user=world.director, offices=offices)
+    with CaptureQueriesContext(connection) as shared:
+        reused = readiness_for_offices(user=world.director, offices=offices, compliance=compliance)
+    assert len(shared) < len(alone)
+    for office in offices:
+        assert [c.state for c in plain[office.pk]] == [c.state for c in reused[office.pk]]
