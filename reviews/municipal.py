@@ -12,8 +12,9 @@ Who sees what is decided elsewhere and only asked here:
 * the offices: ``review_offices`` — those serving the municipality in the month whose joint
   data the user may see (rule 1). It is the page's one read of the policy for offices, kept as
   a module-level function so the benchmark can swap it for a bare query;
-* the cells: ``scorecards_for`` (rule 7 per user: the municipal values to the rådmann, the
-  state's only as statuses once submitted, or as values where ``shared``);
+* the cells: ``reviews.municipal_cards.review_cards`` — ``scorecards_for``'s rule 7 per user
+  (the municipal values to the rådmann, the state's only as statuses once submitted, or as
+  values where ``shared``), its history read as tuples;
 * compliance, meetings and audit readiness are joint data of offices already filtered.
 
 The number of queries does not depend on the number of offices or on the years of data
@@ -32,10 +33,11 @@ from agreements.compliance import OfficeCompliance, compliance_for_offices
 from agreements.models import AgreementVersion, Meeting, MeetingKind
 from navpartner.sidedata import Side
 from offices.models import Office, OfficeMunicipality
+from reviews.municipal_cards import review_cards
 from reviews.params import ReviewParams
 from scorecards.models import Perspective, ScorecardReview, Status
 from scorecards.periods import month_end, reporting_deadline, reporting_month
-from scorecards.selectors import Card, CardLine, scorecards_for
+from scorecards.selectors import Card, CardLine
 from users import access
 
 SIDE_ORDER = (Side.MUNICIPAL.value, Side.STATE.value)  # the rådmann's own line first
@@ -302,7 +304,7 @@ def municipal_review(
     period = params.month
     offices = review_offices(user, municipality, period=period)
     kwargs = {} if trend_months is None else {"trend_months": trend_months}
-    cards = scorecards_for(user, offices, period, **kwargs)
+    cards = review_cards(user, offices, period, **kwargs)
     on = _judging_day(period, today)
     compliance = compliance_for_offices(offices, on=on) if offices else {}
     meetings = _cooperation_meetings(offices, on) if offices else {}
@@ -427,35 +429,48 @@ def _tables(rows: list[OfficeRow]) -> list[SideTable]:
 # --- Words for the trends (the sparkline's text alternative, the PDF's and the export's) ----------
 
 
-def trend_text(line: CardLine) -> str:
+class TrendWords:
+    """The translated words of ``trend_text``, looked up once per page rather than per cell."""
+
+    def __init__(self):
+        from django.utils.translation import gettext as _
+
+        self.range = _("from %(first)s (%(first_month)s) to %(last)s (%(last_month)s)")
+        self.nothing = _("no months reported")
+        self.labels = [(status.value, str(status.label)) for status in Status]
+
+
+def trend_text(line: CardLine, words: TrendWords | None = None) -> str:
     """The twelve months in a sentence: the first and the last value shown (where the reader
     sees values) and how many months each status was reported."""
-    from django.utils.translation import gettext as _
-
     from scorecards.templatetags.scorecard_tags import format_measure
 
+    words = words or TrendWords()
     parts = []
-    values = [(month, value) for month, value in line.trend if value is not None]
-    if line.value_visible and values:
-        indicator = line.indicator
-
-        def shown(value):
-            return format_measure(value, unit=indicator.unit, decimals=indicator.decimals)
-
-        parts.append(
-            _("from %(first)s (%(first_month)s) to %(last)s (%(last_month)s)")
-            % {
-                "first": shown(values[0][1]),
-                "first_month": values[0][0].strftime("%m.%Y"),
-                "last": shown(values[-1][1]),
-                "last_month": values[-1][0].strftime("%m.%Y"),
-            }
-        )
-    counts = Counter(status for _month, status in line.status_trend if status)
+    if line.value_visible:
+        values = [(month, value) for month, value in line.trend if value is not None]
+        if values:
+            indicator = line.indicator
+            unit, decimals = indicator.unit, indicator.decimals
+            parts.append(
+                words.range
+                % {
+                    "first": format_measure(values[0][1], unit=unit, decimals=decimals),
+                    "first_month": f"{values[0][0].month:02d}.{values[0][0].year}",
+                    "last": format_measure(values[-1][1], unit=unit, decimals=decimals),
+                    "last_month": f"{values[-1][0].month:02d}.{values[-1][0].year}",
+                }
+            )
+    counts: dict[str, int] = {}
+    for _month, status in line.status_trend:
+        if status:
+            counts[status] = counts.get(status, 0) + 1
     if counts:
         parts.append(
-            ", ".join(f"{Status(s).label}: {counts[s.value]}" for s in Status if counts[s.value])
+            ", ".join(
+                f"{label}: {counts[value]}" for value, label in words.labels if value in counts
+            )
         )
     if not parts:
-        return _("no months reported")
+        return words.nothing
     return "; ".join(parts)

@@ -93,7 +93,7 @@ class MunicipalSummaryReport:
     def context(self, *, user, parameters: dict) -> dict:
         """What the PDF shows, read with the requester's visibility now."""
         from reports.definitions import ReportContentUnavailable
-        from reviews.municipal import municipal_review, trend_text
+        from reviews.municipal import TrendWords, municipal_review, trend_text
         from reviews.params import ReviewParams
 
         municipality = reviewed_municipality(user, parameters.get("municipality"))
@@ -106,11 +106,12 @@ class MunicipalSummaryReport:
         review = municipal_review(
             user=user, municipality=municipality, params=ReviewParams(month=period)
         )
+        words = TrendWords()
         for table in review.sides:
             for row in table.rows:
                 for cell in row.cells:
                     if cell.line is not None:
-                        cell.trend_text = trend_text(cell.line)
+                        cell.trend_text = trend_text(cell.line, words)
         plans = list(
             ActionPlan.objects.visible_to(user)
             .filter(office__in=[row.office for row in review.offices], status=ActionPlanStatus.OPEN)

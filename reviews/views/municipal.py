@@ -31,7 +31,14 @@ from navpartner.sidedata import Side
 from reports.services import ReportQueueUnavailable, report_request_create
 from reports.throttling import TOO_MANY_REPORTS, ReportCreateThrottle
 from reviews import exports
-from reviews.municipal import UnknownIndicator, earliest_month, municipal_review, trend_text
+from reviews.municipal import (
+    TrendWords,
+    UnknownIndicator,
+    earliest_month,
+    municipal_review,
+    trend_text,
+)
+from reviews.municipal_cells import render_cells
 from reviews.municipal_report import KIND
 from reviews.params import BACK, INDICATOR, BadParameters, ReviewParams
 from scorecards import services
@@ -136,34 +143,7 @@ def _decorate(review, back: str) -> None:
             if row.agreement_version
             else reverse("agreements:list")
         )
-    for table in review.sides:
-        for _perspective, _label, rows in table.groups:
-            for indicator_row in rows:
-                for cell in indicator_row.cells:
-                    if cell.line is None:
-                        continue
-                    code = cell.office.code
-                    cell.card_url = _with_back(
-                        reverse("scorecards:card", kwargs={"office": code, "period": period}),
-                        back,
-                    )
-                    cell.indicator_url = _with_back(
-                        reverse(
-                            "scorecards:indicator", kwargs={"code": indicator_row.indicator.code}
-                        ),
-                        back,
-                        kontor=code,
-                        maned=month,
-                    )
-                    cell.plan_url = (
-                        _with_back(
-                            reverse("scorecards:plan", kwargs={"pk": cell.line.action_plan.pk}),
-                            back,
-                        )
-                        if cell.line.action_plan
-                        else ""
-                    )
-                    cell.trend_text = trend_text(cell.line)
+    render_cells(review, back)
     review.missed_links = [
         {
             "row": row,
@@ -310,6 +290,7 @@ def export_rows(request, review) -> list[list]:
     """One row per office × indicator the page shows: a value and target only where the
     reader sees the indicator's values; the plan's address, or "no plan" for a miss without."""
     month = format_period(review.period)
+    words = TrendWords()
     rows = []
     for office_row, line in review.export_rows():
         indicator = line.indicator
@@ -333,7 +314,7 @@ def export_rows(request, review) -> list[list]:
             _number(line.target.value, indicator) if line.value_visible and line.target else None,
             str(Status(line.status).label) if line.status else "",
             plan,
-            trend_text(line),
+            trend_text(line, words),
         ]
         rows.append(row)
     return rows
