@@ -31,10 +31,11 @@ Choices written down here (docs: the criteria's docstrings below):
   expire by themselves; the access review's yearly confirmation is where the parties look again.
 * *Business plan*: one for this calendar year, in force (not withdrawn), recorded by anyone who
   may record it (``offices/services.py``).
-* *Scorecard on time*: the twelve most recent months whose deadline has passed (a month not yet
-  due is not late), from the office's opening; a month counts as on time when its scorecard was
-  submitted (``submitted_at``) by the end of its deadline day. A scorecard reopened and not yet
-  submitted again counts as not submitted.
+* *Scorecard on time*: the twelve months before the reporting month (their reporting is closed),
+  from the office's opening; a month counts as on time when its scorecard was submitted
+  (``submitted_at``) by the end of its deadline day. A scorecard reopened and not yet submitted
+  again counts as not submitted. The month now being reported is followed as due or overdue on
+  the scorecard pages, not here, so the answer does not change with the day of the month.
 * *Action plans*: each indicator missed in the latest submitted month needs an action plan for
   the office and indicator that is open, or was opened for that month or later.
 * *One leader, jointly appointed*: exactly one office leader in office today whose appointment
@@ -65,7 +66,13 @@ from agreements.models import AgreementService, Meeting, MeetingKind
 from navpartner.sidedata import Side
 from offices.models import Office, OfficeDocument, OfficeDocumentKind, OfficeMunicipality
 from scorecards.models import ActionPlan, ActionPlanStatus, Scorecard, ScorecardLine, Status
-from scorecards.periods import add_months, format_period, month_end, reporting_deadline
+from scorecards.periods import (
+    add_months,
+    format_period,
+    month_end,
+    reporting_deadline,
+    reporting_month,
+)
 from users import access
 from users.models import (
     AccessReviewConfirmation,
@@ -462,11 +469,12 @@ def _confirmations(office_ids: list[int]) -> dict[int, AccessReviewConfirmation]
 
 
 def _scorecard_window(on: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The first and last month the målekort criterion reads: the twelve latest months whose
-    deadline has passed (plus the month now due, which may already be submitted)."""
-    last = add_months(on.replace(day=1), -1)  # the reporting month
-    last_due = add_months(last, -1) if reporting_deadline(last) >= on else last
-    return add_months(last_due, 1 - SCORECARD_MONTHS), last
+    """The first and last month the scorecard criteria read: the twelve months before the
+    reporting month (whose reporting is closed: their deadlines have all passed), and the
+    reporting month itself, which may already be submitted (the action plans read the latest
+    submitted month)."""
+    reporting = reporting_month(on)
+    return add_months(reporting, -SCORECARD_MONTHS), reporting
 
 
 def _scorecards(office_ids: list[int], on: datetime.date) -> dict[int, dict]:
@@ -789,26 +797,24 @@ def _deadline_end(period: datetime.date) -> datetime.datetime:
 
 
 def _scorecard_on_time(office: Office, data: _Data) -> Criterion:
-    first, last = _scorecard_window(data.on)
+    """The twelve months before the reporting month, from the office's opening to its closing:
+    each submitted by the end of its deadline day. The month now being reported (deadline the
+    10th of this month) is followed on the scorecard pages as due or overdue; the audit looks at
+    the months whose reporting is closed, so the answer does not change with the day of the
+    month."""
+    first, reporting = _scorecard_window(data.on)
     cards = data.scorecards.get(office.pk, {})
-    months, period = [], first
-    while period <= last:
+    judged, late, period = [], [], first
+    while period < reporting:
         opened = office.opened_on is None or month_end(period) >= office.opened_on
         closed = office.closed_on is not None and period > office.closed_on
         if opened and not closed:
-            months.append(period)
+            judged.append(period)
+            status, submitted_at, _pk = cards.get(period, (None, None, None))
+            submitted = status == "submitted" and submitted_at is not None
+            if not submitted or submitted_at >= _deadline_end(period):
+                late.append(period)
         period = add_months(period, 1)
-    judged, late = [], []
-    for period in months:
-        status, submitted_at, _pk = cards.get(period, (None, None, None))
-        submitted = status == "submitted" and submitted_at is not None
-        if reporting_deadline(period) >= data.on and not submitted:
-            continue  # not due yet
-        judged.append(period)
-        if not submitted or submitted_at >= _deadline_end(period):
-            late.append(period)
-    judged = judged[-SCORECARD_MONTHS:]
-    late = [period for period in late if period in judged]
     if not judged:
         return Criterion("scorecard_on_time", UNKNOWN, _("No month has been due yet."))
     on_time = len(judged) - len(late)

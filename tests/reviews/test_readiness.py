@@ -44,7 +44,7 @@ from reviews.readiness import (
     readiness_values,
 )
 from scorecards.models import ActionPlan, Scorecard, ScorecardLine, ScorecardStatus, Status
-from scorecards.periods import add_months, reporting_deadline
+from scorecards.periods import add_months, reporting_deadline, reporting_month
 from tests.scorecards.conftest import new_indicator
 from users.models import (
     AccessReviewConfirmation,
@@ -206,11 +206,10 @@ def submitted(office, period, *, at=None, lines=()) -> Scorecard:
 
 
 def months_due(on: datetime.date, count: int = 12) -> list[datetime.date]:
-    """The ``count`` latest months whose deadline passed before ``on``, oldest first."""
-    period = add_months(on.replace(day=1), -1)
-    if reporting_deadline(period) >= on:
-        period = add_months(period, -1)
-    return [add_months(period, -offset) for offset in range(count - 1, -1, -1)]
+    """The ``count`` months before the reporting month of ``on`` (their reporting is closed),
+    oldest first."""
+    reporting = reporting_month(on)
+    return [add_months(reporting, -offset) for offset in range(count, 0, -1)]
 
 
 # --- Shape ----------------------------------------------------------------------------------------
@@ -574,12 +573,19 @@ def test_a_late_or_missing_month_fails_naming_it(world):
     assert criterion.url == f"/malekort/{world.office.code}/{late:%Y-%m}/"
 
 
-def test_a_month_not_yet_due_is_not_late(world):
-    on = TODAY.replace(day=1)  # the reporting month's deadline is still ahead
-    reporting = add_months(on, -1)
+@pytest.mark.parametrize("day", [1, 10, 11, 28])
+def test_the_month_now_being_reported_is_not_judged_whatever_the_day(world, day):
+    on = TODAY.replace(day=day)
     for period in months_due(on):
         submitted(world.office, period)
-    assert reporting not in months_due(on)
+    assert reporting_month(on) not in months_due(on)
+    assert world.criterion("scorecard_on_time", on=on).state == PASSED
+    # Submitted late, it is still not this criterion's month.
+    submitted(
+        world.office,
+        reporting_month(on),
+        at=on_time(reporting_month(on)) + datetime.timedelta(days=20),
+    )
     assert world.criterion("scorecard_on_time", on=on).state == PASSED
 
 
