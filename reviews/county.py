@@ -312,7 +312,7 @@ def county_review(
             "pk", "office", "indicator", "value"
         )
     )
-    _audit_delegated_reads(user, month_values)
+    _audit_delegated_reads(user, month_values, by_id)
     values = {(office, indicator): value for _pk, office, indicator, value in month_values}
 
     joint = sorted(joint_ids)
@@ -465,16 +465,29 @@ def _indicator_order(indicator: Indicator):
     )
 
 
-def _audit_delegated_reads(user, month_values) -> None:
+def _audit_delegated_reads(user, month_values, by_id: dict[int, Indicator]) -> None:
     """Rule 9: a value read only through a delegation is audited, as ``scorecards_for`` does
-    for the month it shows (the objects are stand-ins carrying the ids the audit names)."""
+    for the month it shows. One query finds the (office, side) the reader holds through a
+    delegation (none for a county director); only those values go to
+    ``access.record_delegated_reads``, which decides and writes the events."""
+    from users.models import PermissionBasis
+
     if not month_values:
+        return
+    offices = {office for _pk, office, _indicator, _value in month_values}
+    delegated = set(
+        access.permission_rows_in_force()
+        .filter(user=user, basis=PermissionBasis.DELEGATION, content_object__in=offices)
+        .values_list("content_object", "side")
+    )
+    if not delegated:
         return
     access.record_delegated_reads(
         user,
         [
             Measurement(pk=pk, office_id=office, indicator_id=indicator)
             for pk, office, indicator, _value in month_values
+            if (office, by_id[indicator].side) in delegated
         ],
     )
 

@@ -61,7 +61,7 @@ def review(director):
 def test_every_drill_down_link_carries_the_way_back_with_month_and_filters(review):
     cards = links(review["page"], "data-card-link")
     assert len(cards) == 6
-    cell_links = re.findall(r'class="aksel-link app-cell__link" href="([^"]+)"', review["page"])
+    cell_links = re.findall(r'class="app-cell__link" href="([^"]+)"', review["page"])
     assert cell_links
     for href in cards + [html_lib.unescape(h) for h in cell_links]:
         back = back_of(href)
@@ -83,7 +83,7 @@ def test_the_scorecard_leads_back_to_the_same_review(director, review):
 
 def test_the_indicator_history_leads_back(director, review):
     cell = html_lib.unescape(
-        re.findall(r'class="aksel-link app-cell__link" href="([^"]+)"', review["page"])[0]
+        re.findall(r'class="app-cell__link" href="([^"]+)"', review["page"])[0]
     )
     response = director.get(cell)
     assert response.status_code == 200
