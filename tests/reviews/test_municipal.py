@@ -361,3 +361,83 @@ def test_the_filter_forms_empty_fields_are_left_out_of_the_url(client, demo_data
     )
     assert response.status_code == 302
     assert response["Location"] == f"{PAGE}?maned={month}&side=municipal"
+
+
+# --- The other sections ---------------------------------------------------------------------------
+
+
+def test_missed_municipal_targets_link_their_plan_or_say_there_is_none(client, demo_data):
+    from scorecards.models import ActionPlan
+
+    response = signed_in(client, "radmann.trondheim").get(
+        PAGE, {"maned": format_period(last_submitted())}
+    )
+    review = response.context["review"]
+    html = response.content.decode()
+    missed = review.missed
+    for row, line in missed:
+        assert line.side == Side.MUNICIPAL and line.status == Status.MISSED
+        plan = ActionPlan.objects.filter(
+            office=row.office, indicator=line.indicator, status="open"
+        ).first()
+        assert (line.action_plan is None) is (plan is None)
+    section = html[html.index('data-testid="missed"') : html.index('data-testid="partnership"')]
+    assert section.count("data-no-plan") == sum(1 for _r, line in missed if not line.action_plan)
+    assert section.count('data-drill="plan"') == sum(1 for _r, line in missed if line.action_plan)
+
+
+def test_meetings_compliance_and_readiness_per_office(client, demo_data):
+    from agreements.models import Meeting, MeetingKind
+
+    response = signed_in(client, "radmann.trondheim").get(PAGE)
+    review = response.context["review"]
+    html = response.content.decode()
+    section = html[html.index('data-testid="partnership"') :]
+    on = review.on
+    for row in review.offices:
+        held = Meeting.objects.filter(
+            offices=row.office,
+            kind=MeetingKind.COOPERATION,
+            held_on__year=on.year,
+            held_on__lte=on,
+        ).count()
+        assert row.meetings_held == held
+        assert f'data-meetings-held="{held}"' in section
+        assert row.compliance is not None
+        if row.agreement_version:
+            assert row.meetings_agreed == row.agreement_version.cooperation_meetings_per_year
+    if review.readiness_available:
+        assert section.count("data-criterion=") >= len(review.offices)
+        assert all(row.readiness is not None and row.readiness.visible for row in review.offices)
+
+
+def test_sorting_by_most_missed_and_by_result(client, demo_data):
+    month = format_period(last_submitted())
+    signed_in(client, "radmann.trondheim")
+    by_missed = client.get(PAGE, {"maned": month, "sorter": "status"}).context["review"]
+    counts = [row.missed_count for row in by_missed.offices]
+    assert counts == sorted(counts, reverse=True)
+    code = next(
+        line.indicator.code
+        for line in by_missed.offices[0].card.lines
+        if line.side == Side.MUNICIPAL and line.value is not None
+    )
+    by_result = client.get(PAGE, {"maned": month, "sorter": "result", "indikator": code})
+    assert by_result.status_code == 200
+    values = [
+        next(li.value for li in row.card.lines if li.indicator.code == code)
+        for row in by_result.context["review"].offices
+    ]
+    known = [value for value in values if value is not None]
+    direction = Indicator.objects.get(code=code).direction
+    assert known == sorted(known, reverse=direction == "higher")
+
+
+def test_names_are_escaped_in_the_matrix(client, demo_data):
+    from tests.scorecards.conftest import new_indicator
+
+    evil = "<script>alert(1)</script>"
+    new_indicator(side=Side.MUNICIPAL, name=evil, name_en=evil)
+    html = signed_in(client, "radmann.trondheim").get(PAGE).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
