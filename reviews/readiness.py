@@ -748,7 +748,7 @@ def _access_review_confirmed(office: Office, data: _Data) -> Criterion:
         )
     evidence = _("Confirmed %(day)s by %(name)s.") % {
         "day": _day(confirmation.confirmed_at),
-        "name": confirmation.confirmed_by,
+        "name": confirmation.confirmed_by.get_full_name() or confirmation.confirmed_by.username,
     }
     recent = confirmation.confirmed_at > data.now - datetime.timedelta(days=CONFIRMATION_VALID_DAYS)
     return Criterion("access_review_confirmed", PASSED if recent else FAILED, evidence, url)
