@@ -438,26 +438,36 @@ class TrendWords:
         self.range = _("from %(first)s (%(first_month)s) to %(last)s (%(last_month)s)")
         self.nothing = _("no months reported")
         self.labels = [(status.value, str(status.label)) for status in Status]
+        self._shown: dict[tuple, str] = {}
+
+    def measure(self, value, indicator) -> str:
+        """``format_measure``, remembered: a page shows the same figures many times (targets
+        across offices), and localised number formatting is the slow part of a cell."""
+        from scorecards.templatetags.scorecard_tags import format_measure
+
+        key = (value, indicator.unit, indicator.decimals)
+        text = self._shown.get(key)
+        if text is None:
+            text = format_measure(value, unit=indicator.unit, decimals=indicator.decimals)
+            self._shown[key] = text
+        return text
 
 
 def trend_text(line: CardLine, words: TrendWords | None = None) -> str:
     """The twelve months in a sentence: the first and the last value shown (where the reader
     sees values) and how many months each status was reported."""
-    from scorecards.templatetags.scorecard_tags import format_measure
-
     words = words or TrendWords()
     parts = []
     if line.value_visible:
         values = [(month, value) for month, value in line.trend if value is not None]
         if values:
             indicator = line.indicator
-            unit, decimals = indicator.unit, indicator.decimals
             parts.append(
                 words.range
                 % {
-                    "first": format_measure(values[0][1], unit=unit, decimals=decimals),
+                    "first": words.measure(values[0][1], indicator),
                     "first_month": f"{values[0][0].month:02d}.{values[0][0].year}",
-                    "last": format_measure(values[-1][1], unit=unit, decimals=decimals),
+                    "last": words.measure(values[-1][1], indicator),
                     "last_month": f"{values[-1][0].month:02d}.{values[-1][0].year}",
                 }
             )

@@ -22,7 +22,7 @@ from reviews.params import BACK
 from scorecards import charts
 from scorecards.models import Status
 from scorecards.periods import format_period
-from scorecards.templatetags.scorecard_tags import STATUS_COLOURS, STATUS_SYMBOLS, format_measure
+from scorecards.templatetags.scorecard_tags import STATUS_COLOURS, STATUS_SYMBOLS
 
 CELL_CLASS = "aksel-table__data-cell aksel-body-short"
 
@@ -59,6 +59,7 @@ def render_cells(review, back: str) -> None:
         "not_here": escape(_("not measured here")),
         "last_months": _("Last 12 months: %(trend)s"),
         "spark": _("%(indicator)s at %(office)s, last 12 months: %(trend)s"),
+        "trend": trend_words,
     }
     for table in review.sides:
         for indicator_row in table.rows:
@@ -92,10 +93,6 @@ def render_cells(review, back: str) -> None:
                 cell.html = _cell(cell, line, indicator, name, badges, words)
 
 
-def _measure(value, indicator) -> str:
-    return format_measure(value, unit=indicator.unit, decimals=indicator.decimals)
-
-
 def _cell(cell, line, indicator, name, badges, words) -> SafeString:
     """One ``<td>``: plain f-strings over values escaped here (``escape``) or built escaped
     (the URLs, the badges, the sparkline's SVG)."""
@@ -108,16 +105,14 @@ def _cell(cell, line, indicator, name, badges, words) -> SafeString:
         badges.get(line.status) or f'<span class="aksel-detail">{words["not_submitted"]}</span>',
     ]
     if line.value_visible:
-        value = "–" if line.value is None else _measure(line.value, indicator)
+        value = "–" if line.value is None else words["trend"].measure(line.value, indicator)
         parts.append(
             f' <span class="app-review-cell__value app-number" data-testid="value">'
             f"{escape(value)}</span>"
         )
         if line.target:
-            parts.append(
-                f' <span class="aksel-detail">{words["target"]} '
-                f"{escape(_measure(line.target.value, indicator))}</span>"
-            )
+            target = words["trend"].measure(line.target.value, indicator)
+            parts.append(f' <span class="aksel-detail">{words["target"]} {escape(target)}</span>')
         label = words["spark"] % {
             "indicator": name,
             "office": office.name,
