@@ -56,7 +56,7 @@ def review_cards(
     )
     current = {
         (m.office_id, m.indicator_id): m
-        for m in visible.filter(period=period).select_related("updated_by")
+        for m in visible.filter(period=period)
     }
     access.record_delegated_reads(user, list(current.values()))
     history: dict[tuple[int, int], dict[datetime.date, object]] = defaultdict(dict)

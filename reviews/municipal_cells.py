@@ -112,7 +112,10 @@ def _cell(cell, line, indicator, name, badges, words) -> SafeString:
         )
         if line.target:
             target = words["trend"].measure(line.target.value, indicator)
-            parts.append(f' <span class="aksel-detail">{words["target"]} {escape(target)}</span>')
+            parts.append(
+                f'<span class="aksel-detail app-review-cell__target">{words["target"]} '
+                f"{escape(target)}</span>"
+            )
         label = words["spark"] % {
             "indicator": name,
             "office": office.name,
