@@ -323,3 +323,49 @@ def test_the_export_follows_the_filters(client, demo_data):
     state = set(Indicator.objects.filter(side=Side.STATE).values_list("code", flat=True))
     assert rows and {row[2] for row in rows} <= state
     assert {row[9] for row in rows} == {str(Status.MISSED.label)}
+
+
+def test_a_county_advisor_opens_it_too(client, demo_data):
+    from tests.factories import UserFactory, county
+    from users.access.permissions import permissions_sync
+    from users.models import Role, RoleAssignment
+
+    advisor = UserFactory(employer_county=county("50"))
+    RoleAssignment.objects.create(user=advisor, role=Role.COUNTY_ADVISOR, county=county("50"))
+    permissions_sync(user=advisor)
+    client.force_login(advisor)
+    assert client.get(URL).status_code == 200
+    assert client.get(reverse("reviews:county", args=["18"])).status_code == 404
+
+
+def test_the_export_carries_each_offices_audit_readiness(client, demo_data):
+    from reviews.readiness import readiness_header
+
+    rows = read_csv(signed_in(client).get(CSV).content)
+    header = rows[0]
+    assert header[-len(readiness_header()) :] == readiness_header()
+    heimdal = next(row for row in rows[1:] if row[0] == "heimdal")
+    passed = heimdal[len(header) - len(readiness_header())]
+    assert re.fullmatch(r"\d+/\d+", passed)
+
+
+def test_cross_line_counts_link_to_each_offices_access_review(client, demo_data):
+    html = signed_in(client).get(URL).content.decode()
+    section = html.split('data-testid="county-access"', 1)[1].split("</section>", 1)[0]
+    for code in TRONDELAG:
+        assert f'data-office="{code}" data-cross-line="' in section
+        assert reverse("access:review-office", kwargs={"code": code}) in section
+    assert 'data-testid="county-readiness"' in html
+    readiness = html.split('data-testid="county-readiness"', 1)[1].split("</section>", 1)[0]
+    assert readiness.count("data-readiness-passed=") == len(TRONDELAG)
+
+
+def test_overdue_months_are_listed(client, demo_data):
+    """A month past its deadline that an office has not submitted is overdue."""
+    from scorecards.models import Scorecard
+
+    period = add_months(reporting_month(), -1)
+    Scorecard.objects.filter(office__code="malvik", period=period).delete()
+    html = signed_in(client).get(URL).content.decode()
+    section = html.split('data-testid="county-overdue"', 1)[1].split("</section>", 1)[0]
+    assert 'data-office="malvik"' in section
