@@ -30,8 +30,8 @@ KIND = ReportKind.COUNTY_SUMMARY
 COUNTY_REQUIRED = gettext_noop("Choose a county.")
 UNKNOWN_COUNTY = gettext_noop("Unknown county.")
 PARAMETERS = ("maned", "perspektiv", "side", "status", "sorter", "indikator")
-# Columns of the matrix per table on an A4 landscape page.
-MATRIX_COLUMNS = 10
+# Columns of the matrix per table on an A4 page (portrait, like every report).
+MATRIX_COLUMNS = 7
 
 
 def _county(user, number):
