@@ -1,7 +1,7 @@
 """``GET /api/v1/readiness/``: the audit readiness of the offices (issue 11, item 8).
 
 The same answers as the office page's "Revisjonsklar" section, from the same function
-(``reviews/readiness.py``): per office, the eleven criteria of the 2011 audit in their fixed
+(``reviews/readiness/``): per office, the eleven criteria of the 2011 audit in their fixed
 order, each with its state, evidence and a link to it. Only offices whose joint data the caller
 may see are listed (a role at the office, a municipality it serves or its county); narrow with
 ``?county=50``, ``?municipality=5001`` or ``?office=heimdal``. An unknown county or

@@ -1,4 +1,4 @@
-"""Template tags of audit readiness (``reviews/readiness.py``).
+"""Template tags of audit readiness (``reviews/readiness/``).
 
 On the office page (``offices`` does not import ``reviews``; its template loads this library):
 
