@@ -429,3 +429,20 @@ def test_names_are_escaped_in_the_matrix(client, demo_data):
     html = signed_in(client, "radmann.trondheim").get(PAGE).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_months_not_submitted_after_the_deadline_are_overdue(client, demo_data):
+    """Before the demo's months no scorecard exists: every office is overdue, in words."""
+    from tests.scorecards.conftest import quiet_month
+
+    response = signed_in(client, "radmann.trondheim").get(
+        PAGE, {"maned": format_period(quiet_month())}
+    )
+    assert response.status_code == 200
+    review = response.context["review"]
+    assert {row.office.code for row in review.pending} == TRONDHEIM_OFFICES
+    assert all(row.is_overdue and row.days_overdue > 300 for row in review.pending)
+    html = response.content.decode()
+    section = html[html.index('data-testid="pending"') : html.index('data-testid="matrix"')]
+    assert section.count('data-state="overdue"') == len(TRONDHEIM_OFFICES)
+    assert 'data-testid="review-form"' not in section
