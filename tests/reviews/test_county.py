@@ -369,3 +369,44 @@ def test_overdue_months_are_listed(client, demo_data):
     html = signed_in(client).get(URL).content.decode()
     section = html.split('data-testid="county-overdue"', 1)[1].split("</section>", 1)[0]
     assert 'data-office="malvik"' in section
+
+
+def test_values_read_through_a_delegation_are_audited(own_values):
+    """Rule 9 in the selector: a reader who sees an office's municipal values only through a
+    delegation leaves a delegated-read event naming them; reading one's own side leaves none."""
+    from django.utils import timezone
+
+    from offices.models import County
+    from reviews.county import county_review
+    from reviews.params import ReviewParams
+    from users.models import AuditAction, AuditEvent
+    from users.services import delegation_grant
+
+    period = own_values["period"]
+    reader = user("stat.lerkendal")
+    delegation_grant(
+        grantor=user("radmann.trondheim"),
+        grantee=reader,
+        office=Office.objects.get(code="heimdal"),
+        side="municipal",
+        level="view",
+        basis="delegasjonsvedtak",
+        valid_to=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    events = AuditEvent.objects.filter(actor=reader, action=AuditAction.DELEGATED_READ)
+    before = events.count()
+    review = county_review(reader, County.objects.get(number="50"), ReviewParams(month=period))
+    heimdal = next(row for row in review.rows if row.office.code == "heimdal")
+    cell = next(c for c in heimdal.cells if c and c.indicator == own_values["municipal"])
+    assert cell.value_visible and cell.value == Decimal("8765.3")
+    assert events.count() == before + 1
+    assert events.latest("pk").office.code == "heimdal"
+    assert events.latest("pk").side == "municipal"
+
+    before = AuditEvent.objects.filter(action=AuditAction.DELEGATED_READ).count()
+    county_review(
+        user("fylkesdirektor.trondelag"),
+        County.objects.get(number="50"),
+        ReviewParams(month=period),
+    )
+    assert AuditEvent.objects.filter(action=AuditAction.DELEGATED_READ).count() == before
