@@ -26,6 +26,7 @@ AGREED_FIELDS = {
     "signatories": _("signatories"),
     "cooperation_meetings_per_year": _("cooperation meetings a year"),
     "partnership_meetings_per_year": _("partnership meetings a year"),
+    "user_council_meetings_per_year": _("user council meetings a year"),
 }
 
 

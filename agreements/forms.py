@@ -169,8 +169,6 @@ class AgreementVersionForm(forms.Form):
             initial[start] = included.get(service.pk)
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
-        if not _user_council_editable():
-            del self.fields["user_council_meetings_per_year"]
         for topic in RequiredTopic:
             self.fields[section_field_name(topic.value)] = forms.CharField(
                 label=topic.label, required=False, widget=forms.Textarea
@@ -202,9 +200,11 @@ class AgreementVersionForm(forms.Form):
         return [self[name] for name in names]
 
     def meeting_fields(self):
-        names = ["cooperation_meetings_per_year", "partnership_meetings_per_year"]
-        if "user_council_meetings_per_year" in self.fields:
-            names.append("user_council_meetings_per_year")
+        names = (
+            "cooperation_meetings_per_year",
+            "partnership_meetings_per_year",
+            "user_council_meetings_per_year",
+        )
         return [self[name] for name in names]
 
     def changes(self) -> dict:
@@ -215,13 +215,9 @@ class AgreementVersionForm(forms.Form):
             "signatories",
             "cooperation_meetings_per_year",
             "partnership_meetings_per_year",
+            "user_council_meetings_per_year",
         )
-        changes = {name: self.cleaned_data[name] for name in names}
-        if self.cleaned_data.get("user_council_meetings_per_year") is not None:
-            changes["user_council_meetings_per_year"] = self.cleaned_data[
-                "user_council_meetings_per_year"
-            ]
-        return changes
+        return {name: self.cleaned_data[name] for name in names}
 
     def sections(self) -> dict[str, str]:
         return {
@@ -319,10 +315,3 @@ class AgreementFilter(django_filters.FilterSet):
                 "partnershipagreement"
             )
         )
-
-
-def _user_council_editable() -> bool:
-    """Whether the version service takes the user council's number of meetings yet."""
-    from agreements.services import EDITABLE_FIELDS
-
-    return "user_council_meetings_per_year" in EDITABLE_FIELDS

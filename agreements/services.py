@@ -221,6 +221,7 @@ def agreement_draft(
     services: list | None = None,
     cooperation_meetings_per_year: int = 2,
     partnership_meetings_per_year: int = 1,
+    user_council_meetings_per_year: int = 4,
 ) -> AgreementVersion:
     """A new agreement for ``offices``, with its first version as a draft."""
     offices = list(offices)
@@ -249,6 +250,7 @@ def agreement_draft(
         signatories=signatories.strip(),
         cooperation_meetings_per_year=cooperation_meetings_per_year,
         partnership_meetings_per_year=partnership_meetings_per_year,
+        user_council_meetings_per_year=user_council_meetings_per_year,
         created_by=user,
         updated_by=user,
     )
@@ -297,6 +299,7 @@ def agreement_version_new(
         signatories=base.signatories,
         cooperation_meetings_per_year=base.cooperation_meetings_per_year,
         partnership_meetings_per_year=base.partnership_meetings_per_year,
+        user_council_meetings_per_year=base.user_council_meetings_per_year,
         created_by=user,
         updated_by=user,
     )
@@ -326,6 +329,7 @@ EDITABLE_FIELDS = (
     "signatories",
     "cooperation_meetings_per_year",
     "partnership_meetings_per_year",
+    "user_council_meetings_per_year",
 )
 
 

@@ -189,6 +189,9 @@ class AgreementCreateSerializer(serializers.Serializer):
     partnership_meetings_per_year = serializers.IntegerField(
         min_value=0, max_value=52, required=False, default=1
     )
+    user_council_meetings_per_year = serializers.IntegerField(
+        min_value=0, max_value=52, required=False, default=4
+    )
 
 
 # What a new version of an existing agreement may be (a new agreement is drafted instead).
@@ -406,6 +409,9 @@ class VersionUpdateSerializer(StrictSerializer):
         min_value=0, max_value=52, required=False
     )
     partnership_meetings_per_year = serializers.IntegerField(
+        min_value=0, max_value=52, required=False
+    )
+    user_council_meetings_per_year = serializers.IntegerField(
         min_value=0, max_value=52, required=False
     )
     sections = SectionsSerializer(

@@ -312,3 +312,22 @@ def test_a_party_ends_a_binding_version_with_a_reason(people, indre_salten_draft
     agreement_version_end(user=people["radmann.fauske"], version=version, reason="Oppsagt.")
     version.refresh_from_db()
     assert version.state() == VersionState.TERMINATED
+
+
+def test_the_user_council_meetings_are_agreed_edited_and_carried_over(people, indre_salten_draft):
+    """The brukerråd's agreed number of meetings (issue 11's readiness criterion) is part of
+    what the parties approve, editable on a draft, and copied into the next version."""
+    assert "user_council_meetings_per_year" in AGREED_FIELDS
+    seen = content_hash(indre_salten_draft)
+    agreement_version_update(
+        user=people["leder.indre-salten"],
+        version=indre_salten_draft,
+        expected_version=indre_salten_draft.version,
+        changes={"user_council_meetings_per_year": 6},
+    )
+    indre_salten_draft.refresh_from_db()
+    assert indre_salten_draft.user_council_meetings_per_year == 6
+    assert content_hash(indre_salten_draft) != seen
+    first = binding(people, indre_salten_draft)
+    second = agreement_version_new(user=people["radmann.fauske"], agreement=first.agreement)
+    assert second.user_council_meetings_per_year == 6

@@ -66,6 +66,7 @@ def edit_data(version, **overrides) -> dict:
         "signatories": version.signatories,
         "cooperation_meetings_per_year": version.cooperation_meetings_per_year,
         "partnership_meetings_per_year": version.partnership_meetings_per_year,
+        "user_council_meetings_per_year": version.user_council_meetings_per_year,
     }
     for topic, section_text in version.sections.values_list("topic", "text"):
         data[f"section_{topic}"] = section_text
