@@ -47,6 +47,14 @@ EXAMPLES = {
         "leder.heimdal",
         lambda user: {"office": "heimdal", "period": format_period(reporting_month())},
     ),
+    ReportKind.MUNICIPAL_SUMMARY: (
+        "radmann.trondheim",
+        lambda user: {"municipality": "5001", "period": format_period(reporting_month())},
+    ),
+    ReportKind.COUNTY_SUMMARY: (
+        "fylkesdirektor.trondelag",
+        lambda user: {"county": "50", "maned": format_period(reporting_month())},
+    ),
 }
 
 
