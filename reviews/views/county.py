@@ -188,6 +188,17 @@ def _present(review: selector.CountyReview, *, back: str) -> None:
                         cell.target.value, unit=indicator.unit, decimals=indicator.decimals
                     )
                 cell.target_text = target_texts[key]
+    share_cell = (
+        '<td class="aksel-table__data-cell aksel-table__data-cell--align-right aksel-body-short">'
+        "{}</td>"
+    )
+    for trend in review.trends:
+        trend.shares_html = mark_safe(  # noqa: S308 (numbers only)
+            "".join(
+                share_cell.format(NO_VALUE if share is None else share)
+                for share in trend.met_shares
+            )
+        )
     month_labels = {month: date_format(month, "M Y") for month in review.months}
     for row in review.rows:
         row.missed_text = _missed_text(row, month_labels)

@@ -410,3 +410,16 @@ def test_values_read_through_a_delegation_are_audited(own_values):
         ReviewParams(month=period),
     )
     assert AuditEvent.objects.filter(action=AuditAction.DELEGATED_READ).count() == before
+
+
+def test_the_countys_trends_have_twelve_months_per_indicator(client, demo_data):
+    html = signed_in(client).get(URL, {"side": "state"}).content.decode()
+    table = html.split('data-testid="county-trends-table"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(
+        r'<tr class="aksel-table__row" data-indicator="([^"]+)">(.*?)</tr>', table, re.S
+    )
+    state = set(Indicator.objects.filter(side=Side.STATE).values_list("code", flat=True))
+    assert rows and {code for code, _row in rows} <= state
+    for _code, row in rows:
+        assert row.count("aksel-table__data-cell--align-right") == 13  # 12 months and the mean
+        assert "<svg" in row  # the sparkline, with the numbers beside it
