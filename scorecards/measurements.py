@@ -410,9 +410,27 @@ def _store(user, checked: list[_Checked], source: str) -> RecordResult:
     if to_create and to_create[0].pk is None:
         # Backends without RETURNING on bulk inserts: read the new rows' ids back.
         _read_back_ids(to_create)
-    Measurement.objects.bulk_update(
-        to_update,
-        ["value", "comment", "source", "version", "updated_by", "updated_at"],
+    # The rows to update are locked above; one INSERT … ON CONFLICT DO UPDATE writes them.
+    # (bulk_update builds a CASE WHEN per row and field: 6 s for one month of 7,800 values.)
+    Measurement.objects.bulk_create(
+        [
+            Measurement(
+                office_id=m.office_id,
+                indicator_id=m.indicator_id,
+                period=m.period,
+                value=m.value,
+                comment=m.comment,
+                source=m.source,
+                version=m.version,
+                created_by_id=m.created_by_id,
+                updated_by_id=m.updated_by_id,
+                updated_at=m.updated_at,
+            )
+            for m in to_update
+        ],
+        update_conflicts=True,
+        unique_fields=["office", "indicator", "period"],
+        update_fields=["value", "comment", "source", "version", "updated_by", "updated_at"],
         batch_size=2000,
     )
     MeasurementHistory.objects.bulk_create(

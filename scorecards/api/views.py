@@ -85,6 +85,11 @@ NOT_VISIBLE = OpenApiResponse(description="Unknown, or not visible to you.")
 NOT_ALLOWED = OpenApiResponse(description="You may see this, but not change it.")
 
 ROW_FIELDS = ("office", "indicator", "period", "value", "comment")
+MEASUREMENT_COLUMNS = (
+    "id", "version", "period", "value", "source", "comment", "updated_at",
+    "office__code", "indicator__code", "indicator__side", "indicator__shared",
+    "indicator__position", "updated_by__username",
+)  # fmt: skip
 
 
 def _bulk_refusal(errors: list[dict]) -> Response:
@@ -155,8 +160,12 @@ class MeasurementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     filter_backends = [DjangoFilterBackend]
 
     def base_queryset(self):
-        return Measurement.objects.select_related("office", "indicator", "updated_by").order_by(
-            "-period", "office__code", "indicator__position", "indicator__code", "pk"
+        # Only the columns the serializer writes: the page is the first 500 of a county's tens
+        # of thousands of values, sorted, and PostgreSQL sorts narrow rows twice as fast.
+        return (
+            Measurement.objects.select_related("office", "indicator", "updated_by")
+            .only(*MEASUREMENT_COLUMNS)
+            .order_by("-period", "office__code", "indicator__position", "indicator__code", "pk")
         )
 
     def get_queryset(self):
