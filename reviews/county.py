@@ -503,7 +503,12 @@ def _add_extras(user, county, rows, joint_offices, month, today) -> None:
     compliance = compliance_for_offices(joint_offices, on=on) if joint_offices else {}
     overview = access_overview(user=user, county=county)
     counts = {row.office.pk: row for row in overview.rows if row.office is not None}
-    readiness = readiness_for_offices(user=user, offices=joint_offices) if joint_offices else {}
+    # Judged on the same day as the compliance above, which it reuses (nine queries spared).
+    readiness = (
+        readiness_for_offices(user=user, offices=joint_offices, on=on, compliance=compliance)
+        if joint_offices
+        else {}
+    )
     for row in rows:
         row.compliance = compliance.get(row.office.pk)
         row.access_counts = counts.get(row.office.pk)

@@ -282,12 +282,11 @@ def _municipal_reviewers(user, offices: list[Office]) -> set[int]:
     return result
 
 
-def _readiness(user, offices, on):
-    try:
-        from reviews.readiness import readiness_for_offices
-    except ImportError:  # pragma: no cover - before the readiness module landed
-        return None
-    return readiness_for_offices(user=user, offices=offices, on=on)
+def _readiness(user, offices, on, compliance):
+    from reviews.readiness import readiness_for_offices
+
+    # The compliance just computed for the same offices and day: nine queries spared.
+    return readiness_for_offices(user=user, offices=offices, on=on, compliance=compliance)
 
 
 def municipal_review(
@@ -308,7 +307,7 @@ def municipal_review(
     on = _judging_day(period, today)
     compliance = compliance_for_offices(offices, on=on) if offices else {}
     meetings = _cooperation_meetings(offices, on) if offices else {}
-    readiness = _readiness(user, offices, on) if offices else {}
+    readiness = _readiness(user, offices, on, compliance) if offices else {}
     reviewers = _municipal_reviewers(user, offices)
 
     indicators = {}
