@@ -6,8 +6,9 @@ DESIGN.md's scale: 264 offices serving the 357 municipalities (some serve severa
 district offices), about ten staff per side per office, a leader per office, a director and two
 advisors per county, an executive and an advisor per municipality, the directorate's
 administrator and a statistics system, a delegation per office, ~79 k office notes and a million
-audit events over a year. The counties and municipalities are the real ones (migration ``offices/0002``); everything
-else is named ``bench-…`` so that it can be recognised and reused on the next run.
+audit events over a year. The counties and municipalities are the real ones (migration
+``offices/0002``); everything else is named ``bench-…`` so that it can be recognised and reused
+on the next run.
 
 Rows are written in bulk: ``bulk_create`` for the few thousand people, roles and permission
 rows, and for the notes and audit events one streamed ``COPY`` on PostgreSQL (a batched
