@@ -54,10 +54,7 @@ def review_cards(
     visible = Measurement.objects.visible_to(user).filter(
         office__in=office_ids, indicator__in=list(all_indicators)
     )
-    current = {
-        (m.office_id, m.indicator_id): m
-        for m in visible.filter(period=period)
-    }
+    current = {(m.office_id, m.indicator_id): m for m in visible.filter(period=period)}
     access.record_delegated_reads(user, list(current.values()))
     history: dict[tuple[int, int], dict[datetime.date, object]] = defaultdict(dict)
     for office_id, indicator_id, month, value in visible.filter(
